@@ -1,0 +1,25 @@
+"""Typed errors a user can cause; each message is written to be shown to that user as it is."""
+
+
+class ClassifierError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class UnreadableImageError(ClassifierError):
+    """The input could not be decoded as an image, or is of a kind that is not accepted."""
+
+
+class ImageTooLargeError(UnreadableImageError):
+    """The image declares more pixels than the limit; it was refused before decoding."""
+
+
+class EmptyImageError(ClassifierError):
+    """The image decodes but holds no ink (an empty canvas) or no item (a blank photo)."""
+
+
+class ModelFileError(ClassifierError):
+    """A model, history or metrics file is missing, damaged or does not match the manifest."""
+
+
+class DataError(ClassifierError):
+    """A dataset file is missing, corrupt, truncated or has the wrong checksum."""

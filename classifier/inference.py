@@ -1,0 +1,152 @@
+"""The inference API: load a shipped model and turn images into ten class probabilities.
+
+Serving runs on the LiteRT interpreter and never imports TensorFlow or Keras. When a model has no
+`.tflite` file, it falls back to Keras and logs that once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from classifier import manifest, settings
+from classifier.errors import ModelFileError
+from classifier.preprocessing import preprocess
+
+logger = logging.getLogger(__name__)
+
+# Batches are run through a second interpreter of this fixed size, so it is never re-allocated.
+BATCH_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a model made of one input."""
+
+    label: int
+    class_name: str
+    probabilities: np.ndarray
+    image28: np.ndarray
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities[self.label])
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+class _LiteRTBackend:
+    """Two LiteRT interpreters, one for single images and one for batches, each behind its own lock."""
+
+    name = "litert"
+
+    def __init__(self, content: bytes, path: Path, command: str) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        try:
+            self._single = Interpreter(model_content=content, num_threads=1)
+            self._single.allocate_tensors()
+            self._batch = Interpreter(model_content=content, num_threads=os.cpu_count() or 1)
+            index = self._batch.get_input_details()[0]["index"]
+            self._batch.resize_tensor_input(index, [BATCH_CHUNK, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
+            self._batch.allocate_tensors()
+        except (ValueError, RuntimeError) as error:
+            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
+        self._single_lock = threading.Lock()
+        self._batch_lock = threading.Lock()
+
+    @staticmethod
+    def _run(interpreter, inputs: np.ndarray) -> np.ndarray:
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], inputs)
+        interpreter.invoke()
+        return interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy()
+
+    def logits(self, images: np.ndarray) -> np.ndarray:
+        if len(images) == 1:
+            with self._single_lock:
+                return self._run(self._single, images)
+        chunks = []
+        with self._batch_lock:
+            for start in range(0, len(images), BATCH_CHUNK):
+                chunk = images[start : start + BATCH_CHUNK]
+                padded = np.zeros((BATCH_CHUNK, *images.shape[1:]), dtype=np.float32)
+                padded[: len(chunk)] = chunk
+                chunks.append(self._run(self._batch, padded)[: len(chunk)])
+        return np.concatenate(chunks)
+
+
+class _KerasBackend:
+    """The fallback when a model has no LiteRT file: the Keras model, loaded in safe mode."""
+
+    name = "keras"
+
+    def __init__(self, content: bytes, path: Path, command: str) -> None:
+        import keras
+
+        try:
+            self._model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as error:  # Keras raises many types for a damaged archive.
+            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
+        self._lock = threading.Lock()
+
+    def logits(self, images: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model(images, training=False))
+
+
+class Classifier:
+    """One trained model for one task, ready to predict; safe to share between threads."""
+
+    def __init__(self, task: str, model_kind: str, models_dir: Path | None = None) -> None:
+        settings.check_task(task, model_kind)
+        self.task = task
+        self.model_kind = model_kind
+        self.class_names: tuple[str, ...] = settings.CLASS_NAMES[task]
+        command = settings.train_command(task, model_kind)
+        litert_path = settings.model_path(task, model_kind, ".tflite", models_dir)
+        if litert_path.exists():
+            self._backend = _LiteRTBackend(manifest.verified_bytes(litert_path, task, model_kind), litert_path, command)
+        else:
+            keras_path = settings.model_path(task, model_kind, ".keras", models_dir)
+            content = manifest.verified_bytes(keras_path, task, model_kind)
+            logger.warning("%s is missing: serving %s with Keras, which is slower. %s recreates it.", litert_path, keras_path, command)
+            self._backend = _KerasBackend(content, keras_path, command)
+
+    @property
+    def backend(self) -> str:
+        """'litert' or 'keras'."""
+        return self._backend.name
+
+    def predict_batch(self, images28: np.ndarray) -> np.ndarray:
+        """Return (N, 10) probabilities for (N, 28, 28) images in 0..1, ink bright on black."""
+        images = np.asarray(images28, dtype=np.float32)
+        if images.ndim != 3 or images.shape[1:] != (settings.IMAGE_SIZE, settings.IMAGE_SIZE):
+            raise ValueError(f"predict_batch takes an (N, 28, 28) array, not {images.shape}.")
+        if len(images) == 0:
+            return np.zeros((0, 10), dtype=np.float32)
+        return softmax(self._backend.logits(images[..., None]))
+
+    def predict(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> Prediction:
+        """Preprocess one drawing or photo and classify it.
+
+        Raises EmptyImageError when there is nothing to classify and UnreadableImageError when the
+        input cannot be decoded; both messages name the input when `name` (or a path) is given.
+        """
+        image28 = preprocess(self.task, image, name)
+        probabilities = self.predict_batch(image28[None])[0]
+        label = int(np.argmax(probabilities))
+        return Prediction(label, self.class_names[label], probabilities, image28)
+
+
+def load_classifier(task: str, model: str = "cnn", models_dir: Path | None = None) -> Classifier:
+    """Load a shipped model: `load_classifier("digits", "cnn")`; raises ModelFileError naming the fix."""
+    return Classifier(task, model, models_dir)

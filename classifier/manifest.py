@@ -1,0 +1,67 @@
+"""The manifest of shipped model files and their SHA-256 digests, which loading checks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from classifier import settings
+from classifier.errors import ModelFileError
+
+# The files one trained model is shipped as.
+SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json")
+
+
+def _manifest_path(models_dir: Path | None) -> Path:
+    return (models_dir or settings.MODELS_DIR) / settings.MANIFEST_FILE
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read(models_dir: Path | None = None) -> dict[str, str]:
+    """Return {file name: SHA-256} for every shipped model file; empty when there is no manifest."""
+    path = _manifest_path(models_dir)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (ValueError, OSError) as error:
+        raise ModelFileError(f"The model manifest {path} is damaged ({error}). Retrain a model to rewrite it.") from error
+
+
+def record(task: str, model_kind: str, models_dir: Path | None = None) -> None:
+    """Record the digests of one model's files, keeping the other models' entries."""
+    entries = read(models_dir)
+    for suffix in SUFFIXES:
+        path = settings.model_path(task, model_kind, suffix, models_dir)
+        entries[path.name] = file_sha256(path)
+    path = _manifest_path(models_dir)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".manifest.", delete=False) as handle:
+        json.dump(dict(sorted(entries.items())), handle, indent=1)
+        handle.write("\n")
+    os.replace(handle.name, path)
+
+
+def verified_bytes(path: Path, task: str, model_kind: str) -> bytes:
+    """Read a model file and check it against the manifest; raise ModelFileError naming the fix."""
+    command = settings.train_command(task, model_kind)
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ModelFileError(f"The model file {path} is missing. Recreate it with `{command}`.") from error
+    except OSError as error:
+        raise ModelFileError(f"The model file {path} cannot be read ({error}). Recreate it with `{command}`.") from error
+    expected = read(path.parent).get(path.name)
+    if expected is None:
+        raise ModelFileError(f"The model file {path} is not listed in {settings.MANIFEST_FILE}. Recreate it with `{command}`.")
+    if hashlib.sha256(content).hexdigest() != expected:
+        raise ModelFileError(
+            f"The model file {path} is damaged: its SHA-256 does not match {settings.MANIFEST_FILE}. "
+            f"Restore it with `git checkout -- {path.name}` in {path.parent} or recreate it with `{command}`."
+        )
+    return content

@@ -1,0 +1,235 @@
+"""From a real drawing or photo to the 28x28 image a model reads.
+
+Digits follow the way MNIST was made: the digit is cropped, scaled into a 20x20 box keeping its
+aspect ratio with anti-aliasing, and placed in the 28x28 frame with its centre of mass in the middle.
+Clothing follows the Fashion-MNIST paper (arXiv 1708.07747, section 2): trim the edges close to the
+background colour, resize the longest edge to 28, centre, negate so the item is bright on black, and
+stretch to 8-bit range. Everything is vectorised numpy and Pillow.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+
+from classifier.errors import EmptyImageError, ImageTooLargeError, UnreadableImageError
+from classifier.settings import IMAGE_SIZE, MAX_IMAGE_PIXELS
+
+# MNIST digits fit a 20x20 box inside the 28x28 frame.
+DIGIT_BOX = 20
+# Ink below this fraction of the image's full contrast is background.
+INK_THRESHOLD = 0.15
+# A blob of ink smaller than this fraction of all the ink is a speck, not part of the digit.
+SPECK_FRACTION = 0.02
+# Two colours closer than this fraction of the largest RGB distance are the same (the paper's 5 %).
+TRIM_TOLERANCE = 0.05
+# An image whose ink or item differs from the background by less than this (on 0..1) is blank.
+MIN_CONTRAST = 0.08
+
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+def open_image(source: Image.Image | bytes | str | Path, name: str | None = None) -> Image.Image:
+    """Decode bytes or a file into an upright PIL image, refusing anything too large or damaged."""
+    if isinstance(source, Image.Image):
+        return source
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "the image")
+    try:
+        data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+    except OSError as error:
+        raise UnreadableImageError(f"{name} cannot be read: {error.strerror or error}.") from error
+    if not data:
+        raise UnreadableImageError(f"{name} is empty (0 bytes). Choose an image file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ImageTooLargeError(
+                    f"{name} is {width}x{height} pixels, more than the limit of {MAX_IMAGE_PIXELS:,}. "
+                    "Scale it down and try again."
+                )
+            image.seek(0)  # The first frame of an animation.
+            image.load()
+            return ImageOps.exif_transpose(image)
+    except ImageTooLargeError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageTooLargeError(f"{name} declares too many pixels to decode safely. Scale it down.") from error
+    except UnidentifiedImageError as error:
+        kind = "an SVG drawing" if data.lstrip()[:5] in (b"<svg ", b"<?xml") else "not an image Pillow can read"
+        raise UnreadableImageError(f"{name} is {kind}. Use a PNG, JPEG, GIF, BMP or WebP file.") from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise UnreadableImageError(f"{name} is damaged or truncated and cannot be decoded ({error}).") from error
+
+
+def _to_float_array(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Return an (H, W, C) float array in 0..1 with C = 1 (grey), 3 (RGB) or 4 (RGBA)."""
+    if isinstance(image, Image.Image):
+        if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+            array = np.asarray(image, dtype=np.float64)
+            top = 65535.0 if array.max() > 255 else 255.0
+            return (array / top)[..., None]
+        if image.mode == "F":
+            return np.clip(np.asarray(image, dtype=np.float64), 0, 1)[..., None]
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha else "RGB")
+        array = np.asarray(image, dtype=np.float64) / 255.0
+        return array
+    array = np.asarray(image)
+    if array.ndim == 2:
+        array = array[..., None]
+    if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or array.size == 0:
+        raise UnreadableImageError(f"An image array must have shape (H, W), (H, W, 3) or (H, W, 4), not {array.shape}.")
+    if np.issubdtype(array.dtype, np.integer) or array.dtype == bool:
+        return array.astype(np.float64) / (255.0 if array.dtype != bool else 1.0)
+    array = np.nan_to_num(array.astype(np.float64))
+    return array / 255.0 if array.max() > 1.0 else array
+
+
+def _border(array: np.ndarray) -> np.ndarray:
+    """Return the outermost pixels of an (H, W, C) array as (N, C)."""
+    return np.concatenate([array[0], array[-1], array[:, 0], array[:, -1]])
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    if rgb.shape[-1] == 1:
+        return rgb[..., 0]
+    return rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+
+
+def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Return the ink of a drawing as (H, W) floats in 0..1, whatever its colours and polarity.
+
+    Ink on a transparent background is read from alpha. Otherwise the background is the median of
+    the border, and ink is how far each pixel is from it, so light-on-dark and dark-on-light and any
+    ink colour give the same map.
+    """
+    array = _to_float_array(image)
+    if array.shape[2] == 4:
+        alpha = array[..., 3]
+        if np.median(_border(alpha[..., None])) < 0.5:
+            return alpha
+        array = array[..., :3]
+    background = np.median(_border(array), axis=0)
+    distance = np.sqrt(((array - background) ** 2).sum(axis=2) / array.shape[2])
+    return distance
+
+
+def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
+    """Return the ink scaled to 0..1 with isolated specks removed; raise EmptyImageError if there is none."""
+    contrast = float(ink.max()) if ink.size else 0.0
+    if contrast < MIN_CONTRAST:
+        raise EmptyImageError("There is nothing drawn yet: draw a digit (0 to 9) on the canvas.")
+    ink = np.clip(ink / contrast, 0.0, 1.0)
+    labels, count = ndimage.label(ink > INK_THRESHOLD, structure=np.ones((3, 3)))
+    sizes = np.bincount(labels.ravel())[1:]
+    keep = np.flatnonzero(sizes >= SPECK_FRACTION * sizes.sum()) + 1
+    mask = np.isin(labels, keep)
+    # Keep the faint anti-aliased edge pixels that touch the kept strokes.
+    mask = ndimage.binary_dilation(mask, iterations=2) & (ink > 0)
+    return np.where(mask, ink, 0.0)
+
+
+def _place_by_centre_of_mass(box: np.ndarray) -> np.ndarray:
+    """Paste a digit of at most 20x20 into 28x28 so that its centre of mass is at (14, 14)."""
+    centre_row, centre_column = ndimage.center_of_mass(box)
+    height, width = box.shape
+    centre = IMAGE_SIZE / 2
+    top = int(np.clip(round(centre - centre_row), 0, IMAGE_SIZE - height))
+    left = int(np.clip(round(centre - centre_column), 0, IMAGE_SIZE - width))
+    frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    frame[top : top + height, left : left + width] = box
+    return frame
+
+
+def _resize(array: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Resize a float image with area averaging when shrinking (anti-aliasing) and bilinear when growing."""
+    shrinking = width < array.shape[1] or height < array.shape[0]
+    method = Image.Resampling.BOX if shrinking else Image.Resampling.BILINEAR
+    return np.asarray(Image.fromarray(array.astype(np.float32), mode="F").resize((width, height), method))
+
+
+def _fit_longer_side(array: np.ndarray, size: int) -> np.ndarray:
+    height, width = array.shape
+    scale = size / max(height, width)
+    return _resize(array, max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def _crop_to_content(array: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero(array.any(axis=1))
+    columns = np.flatnonzero(array.any(axis=0))
+    return array[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
+
+def preprocess_digit(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Turn a drawing of a digit into a 28x28 float32 MNIST-style image (ink bright on black)."""
+    ink = _keep_main_ink(ink_map(image))
+    box = _fit_longer_side(_crop_to_content(ink), DIGIT_BOX)
+    box = np.clip(box / max(float(box.max()), 1e-6), 0.0, 1.0)
+    return _place_by_centre_of_mass(box)
+
+
+def _composite_on_white(image: Image.Image) -> np.ndarray:
+    """Return an (H, W, 3) float RGB array; transparency becomes a white background, as in a shop photo."""
+    array = _to_float_array(image)
+    if array.shape[2] == 1:
+        return np.repeat(array, 3, axis=2)
+    if array.shape[2] == 4:
+        alpha = array[..., 3:]
+        return array[..., :3] * alpha + (1.0 - alpha)
+    return array
+
+
+def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Turn a photo of one clothing item into a 28x28 float32 Fashion-MNIST-style image."""
+    rgb = _composite_on_white(image)
+    background = np.median(_border(rgb), axis=0)
+    distance = np.sqrt(((rgb - background) ** 2).sum(axis=2) / 3.0)
+    item = distance > TRIM_TOLERANCE
+    # Ignore specks of noise (JPEG artefacts, dust) when trimming.
+    labels, count = ndimage.label(item, structure=np.ones((3, 3)))
+    if count == 0 or distance.max() < MIN_CONTRAST:
+        raise EmptyImageError("No item found: the photo looks blank. Photograph one item on a plain background.")
+    sizes = np.bincount(labels.ravel())[1:]
+    item = np.isin(labels, np.flatnonzero(sizes >= SPECK_FRACTION * sizes.max()) + 1)
+    rows, columns = np.flatnonzero(item.any(axis=1)), np.flatnonzero(item.any(axis=0))
+    grey = _luminance(rgb[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
+    background_grey = float(_luminance(background[None, None, :])[0, 0])
+    # Negate when the background is light, so that the item is bright on black as in Fashion-MNIST.
+    grey = background_grey - grey if background_grey >= 0.5 else grey - background_grey
+    small = np.clip(_fit_longer_side(np.clip(grey, 0.0, None), IMAGE_SIZE), 0.0, None)
+    frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    height, width = small.shape
+    top, left = (IMAGE_SIZE - height) // 2, (IMAGE_SIZE - width) // 2
+    frame[top : top + height, left : left + width] = small
+    top_value = float(np.percentile(frame[frame > 0], 99.5)) if (frame > 0).any() else 0.0
+    if top_value < MIN_CONTRAST / 2:
+        raise EmptyImageError("No item found: the photo looks blank. Photograph one item on a plain background.")
+    return np.clip(frame / top_value, 0.0, 1.0).astype(np.float32)
+
+
+PREPROCESSORS = {"digits": preprocess_digit, "fashion": preprocess_clothing}
+
+
+def preprocess(task: str, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> np.ndarray:
+    """Decode when needed and preprocess an input for a task; return the 28x28 float32 image.
+
+    Errors name the input when it is a path or when `name` is given.
+    """
+    if isinstance(image, (str, Path)):
+        name = name or Path(image).name
+    if not isinstance(image, np.ndarray):
+        image = open_image(image, name)
+    try:
+        return PREPROCESSORS[task](image)
+    except EmptyImageError as error:
+        if name is None:
+            raise
+        raise EmptyImageError(f"{name}: {error}") from error

@@ -1,0 +1,85 @@
+"""Realistic inputs made from the official test sets: canvas drawings of digits and product photos of clothing.
+
+The robustness benchmark and the tests use these to check that preprocessing plus a model reads real
+input as well as it reads the test set. Only test images are ever used, never training images.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+CANVAS_SIZE = 280
+POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
+
+
+def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
+    """Return the one-pixel centre line of a test digit drawn at size x size pixels."""
+    from skimage.morphology import skeletonize
+
+    large = np.asarray(Image.fromarray(digit28).resize((size, size), Image.Resampling.BILINEAR))
+    return skeletonize(large > 100)
+
+
+def canvas_digit(digit28: np.ndarray, rng: np.random.Generator, polarity: str | None = None) -> np.ndarray:
+    """Redraw a 28x28 test digit as a round-brush stroke on a 280x280 canvas; return uint8 RGB or RGBA.
+
+    The digit gets a random size (a third to nearly all of the canvas), a random place, a stroke
+    width of 8 to 30 pixels and one of three polarities: white ink on black, dark ink on white, or
+    coloured ink on a transparent background, as a canvas component returns it.
+    """
+    polarity = polarity or POLARITIES[rng.integers(len(POLARITIES))]
+    size = int(rng.integers(CANVAS_SIZE // 3, CANVAS_SIZE - 10))
+    width = float(rng.uniform(8, 30))
+    skeleton = _skeleton(digit28, size)
+    # A round brush: every pixel within half a stroke width of the centre line is ink.
+    distance = ndimage.distance_transform_edt(~skeleton)
+    stroke = np.clip(width / 2 - distance + 0.5, 0.0, 1.0)
+    canvas = np.zeros((CANVAS_SIZE, CANVAS_SIZE))
+    top, left = (int(rng.integers(0, CANVAS_SIZE - size + 1)) for _ in range(2))
+    canvas[top : top + size, left : left + size] = stroke
+    if polarity == "white-on-black":
+        grey = (canvas * 255).astype(np.uint8)
+        return np.dstack([grey, grey, grey])
+    if polarity == "black-on-white":
+        grey = (255 - canvas * 255).astype(np.uint8)
+        return np.dstack([grey, grey, grey])
+    colour = rng.integers(0, 256, size=3)
+    rgba = np.zeros((CANVAS_SIZE, CANVAS_SIZE, 4), dtype=np.uint8)
+    rgba[..., :3] = colour
+    rgba[..., 3] = (canvas * 255).astype(np.uint8)
+    return rgba
+
+
+def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
+    """Turn a 28x28 test item back into a product photo; return JPEG bytes.
+
+    The item becomes dark on a light, slightly off-white background, tinted with a colour, upscaled
+    6 to 14 times, placed off-centre on a larger canvas, and JPEG-compressed.
+    """
+    scale = int(rng.integers(6, 15))
+    background = rng.uniform(225, 252, size=3)
+    tint = rng.uniform(0.35, 1.0, size=3)
+    item = np.asarray(Image.fromarray(item28).resize((28 * scale, 28 * scale), Image.Resampling.BICUBIC), dtype=np.float64)
+    coverage = np.clip(item / 255.0, 0.0, 1.0)[..., None]
+    photo_item = background * (1 - coverage) + (background * tint * (1 - coverage * 0.85)) * coverage
+    margin = int(28 * scale * rng.uniform(0.15, 0.6))
+    height = width = 28 * scale + 2 * margin
+    photo = np.ones((height, width, 3)) * background
+    top, left = (int(rng.integers(0, 2 * margin + 1)) for _ in range(2))
+    photo[top : top + 28 * scale, left : left + 28 * scale] = photo_item
+    photo += rng.normal(0, 2.0, size=photo.shape)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
+    return buffer.getvalue()
+
+
+def naive_resize(image: np.ndarray | bytes) -> np.ndarray:
+    """What most demo apps do: shrink the whole picture to 28x28 greyscale (the comparison baseline)."""
+    picture = Image.open(io.BytesIO(image)) if isinstance(image, bytes) else Image.fromarray(image)
+    if picture.mode == "RGBA":
+        picture = Image.fromarray(np.asarray(picture)[..., 3])
+    return np.asarray(picture.convert("L").resize((28, 28), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0

@@ -1,0 +1,141 @@
+"""Helpers for the end-to-end tests: a real `streamlit run app.py` server and Debian's Chromium."""
+
+from __future__ import annotations
+
+import math
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from classifier import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts"
+
+# Strokes in canvas pixels (280x280) that draw each digit as a person would.
+STROKES: dict[str, list[list[tuple[float, float]]]] = {
+    "1": [[(140, 50), (140, 230)]],
+    "0": [[(140 + 60 * math.sin(t / 20 * math.tau), 140 - 90 * math.cos(t / 20 * math.tau)) for t in range(21)]],
+    "7": [[(80, 60), (200, 60), (120, 235)]],
+    "4": [[(160, 45), (80, 170), (210, 170)], [(170, 90), (170, 240)]],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run app.py` on a free local port and yield its URL once it is healthy."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+               "--server.address", "127.0.0.1"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
+    server = subprocess.Popen(command, cwd=settings.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not become healthy; see {log.name}") from None
+                time.sleep(0.3)
+        yield url, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def drawing_surface(page):
+    """The canvas that takes mouse input (fabric.js puts an 'upper' canvas over the drawing)."""
+    surface = page.locator("canvas.upper-canvas").first
+    surface.wait_for(state="visible", timeout=60_000)
+    return surface
+
+
+def draw(page, digit: str) -> None:
+    """Draw a digit on the canvas with mouse moves, one stroke at a time."""
+    box = drawing_surface(page).bounding_box()
+    scale = box["width"] / 280
+    for stroke in STROKES[digit]:
+        points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 9):
+                page.mouse.move(x0 + (x1 - x0) * step / 8, y0 + (y1 - y0) * step / 8)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+
+
+def metric_values(page, label: str) -> list[str]:
+    metrics = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return [metrics.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip() for i in range(metrics.count())]
+
+
+def wait_for_prediction(page, expected: str, timeout: float = 60) -> list[str]:
+    deadline = time.monotonic() + timeout
+    values: list[str] = []
+    while time.monotonic() < deadline:
+        values = metric_values(page, "Prediction")
+        if values and values[0] == expected:
+            return values
+        page.wait_for_timeout(250)
+    return values
+
+
+def exceptions_on(page) -> int:
+    return page.locator('[data-testid="stException"]').count()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def resident_memory_mb(process: subprocess.Popen) -> float:
+    """Resident memory of a server process and its children, in MB."""
+    import psutil
+
+    parent = psutil.Process(process.pid)
+    return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 1e6
+

@@ -1,0 +1,96 @@
+"""Every page runs in Streamlit's AppTest without an exception and shows its key elements."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import large_digit
+from ui.canvas import INJECTED_DRAWING_KEY
+
+TIMEOUT = 120
+
+
+def app() -> AppTest:
+    return AppTest.from_file("app.py", default_timeout=TIMEOUT)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("arrow_vega_lite_chart")
+
+
+def test_the_draw_page_shows_a_hint_and_no_prediction_for_an_empty_canvas():
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Draw a digit"
+    assert "Draw a digit" in at.info[0].value
+    assert not [metric for metric in at.metric if metric.label == "Prediction"]
+    assert not charts(at)
+
+
+def test_the_draw_page_reads_a_drawn_test_digit(mnist_test):
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
+    at.run()
+    assert not at.exception
+    prediction = [metric for metric in at.metric if metric.label == "Prediction"]
+    assert [metric.value for metric in prediction] == [str(mnist_test.labels[0])]
+    assert len(charts(at)) == 1
+
+
+def test_the_draw_page_shows_both_models_side_by_side_and_colours_the_true_digit(mnist_test):
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[1])
+    at.run()
+    at.segmented_control(key="model_choice").set_value("Both")
+    at.selectbox(key="true_digit").set_value(int(mnist_test.labels[1]))
+    at.run()
+    assert not at.exception
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[1])] * 2
+    assert len(charts(at)) == 2
+
+
+def test_the_draw_page_treats_a_blank_drawing_as_an_empty_canvas():
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = np.zeros((280, 280, 4), dtype=np.uint8)
+    at.run()
+    assert not at.exception
+    assert "empty" in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("pages/upload.py", "Upload clothing"), ("pages/curves.py", "Training curves"), ("pages/explorer.py", "Test-set explorer")],
+)
+def test_every_other_page_runs_without_an_exception(page, title):
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title[0].value == title
+
+
+def test_the_upload_page_classifies_the_chosen_example_photos():
+    at = app().run()
+    at.switch_page("pages/upload.py").run()
+    at.pills(key="examples").set_value(["example-sneaker.jpg", "example-trouser.jpg"]).run()
+    assert not at.exception
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == ["Sneaker", "Trouser"]
+    assert len(charts(at)) == 2
+
+
+def test_the_curve_page_shows_loss_and_accuracy_for_all_four_models():
+    at = app().run()
+    at.switch_page("pages/curves.py").run()
+    assert len(charts(at)) == 8
+    assert len([metric for metric in at.metric if metric.label == "Test accuracy"]) == 4
+
+
+def test_the_explorer_shows_fifteen_images_and_a_confusion_matrix_and_filters_mistakes():
+    at = app().run()
+    at.switch_page("pages/explorer.py").run()
+    assert len(charts(at)) == 15 + 1
+    at.toggle(key="mistakes_only").set_value(True).run()
+    assert not at.exception
+    captions = [markdown.value for markdown in at.markdown if markdown.value.startswith(":")]
+    assert captions and all(caption.startswith(":red[") for caption in captions)

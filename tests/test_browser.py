@@ -1,0 +1,94 @@
+"""End to end in Debian's Chromium: draw, upload, read the curves, and four users at once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from classifier import synthetic
+from tests import browser
+from tests.bad_files import catalogue
+
+
+@pytest.fixture(scope="module")
+def server():
+    with browser.streamlit_server() as (url, process):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser.chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(chromium, request):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        browser.screenshot(page, f"failed-{request.node.name}")
+    context.close()
+
+
+def test_a_vertical_stroke_on_the_canvas_reads_as_1(server, page):
+    page.goto(server)
+    browser.draw(page, "1")
+    assert browser.wait_for_prediction(page, "1")[:1] == ["1"]
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    assert browser.exceptions_on(page) == 0
+    browser.screenshot(page, "draw-1")
+
+
+def test_an_uploaded_product_photo_is_classified_and_bad_files_get_errors(server, page, fashion_test, tmp_path):
+    sneaker = fashion_test.images[np.flatnonzero(fashion_test.labels == 7)[0]]
+    (tmp_path / "sneaker.jpg").write_bytes(synthetic.photo_clothing(sneaker, np.random.default_rng(0)))
+    bad = {name: content for name, (content, expected) in catalogue(fashion_test).items() if name in ("text.png", "truncated.jpg", "all-white.png")}
+    for name, content in bad.items():
+        (tmp_path / name).write_bytes(content)
+    page.goto(f"{server}/upload")
+    page.locator('input[type="file"]').set_input_files([str(tmp_path / name) for name in ["text.png", "sneaker.jpg", "truncated.jpg", "all-white.png"]])
+    assert browser.wait_for_prediction(page, "Sneaker")[:1] == ["Sneaker"]
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    errors.nth(2).wait_for(timeout=30_000)
+    texts = " ".join(errors.nth(i).inner_text() for i in range(errors.count()))
+    assert all(name in texts for name in bad)
+    assert browser.exceptions_on(page) == 0
+    browser.screenshot(page, "upload")
+
+
+def test_the_training_curve_page_shows_charts(server, page):
+    page.goto(f"{server}/curves")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+    assert browser.exceptions_on(page) == 0
+    browser.screenshot(page, "curves")
+
+
+def test_the_explorer_page_shows_images_and_charts(server, page):
+    page.goto(f"{server}/explorer")
+    page.locator('[data-testid="stVegaLiteChart"]').nth(15).wait_for(timeout=60_000)
+    assert browser.exceptions_on(page) == 0
+    browser.screenshot(page, "explorer")
+
+
+def test_four_users_drawing_at_once_each_see_their_own_digit(server, chromium):
+    digits = ["1", "0", "7", "4"]
+    contexts = [chromium.new_context(viewport={"width": 1400, "height": 1000}) for _ in digits]
+    pages = [context.new_page() for context in contexts]
+    try:
+        for page in pages:
+            page.goto(server)
+            browser.drawing_surface(page)
+        for page, digit in zip(pages, digits):
+            browser.draw(page, digit)
+        seen = [browser.wait_for_prediction(page, digit)[:1] for page, digit in zip(pages, digits)]
+        for page, digit in zip(pages, digits):
+            browser.screenshot(page, f"concurrent-{digit}")
+        assert seen == [[digit] for digit in digits]
+        assert sum(browser.exceptions_on(page) for page in pages) == 0
+    finally:
+        for context in contexts:
+            context.close()

@@ -1,0 +1,29 @@
+"""The drawing canvas, and the one seam through which tests hand the draw page a drawing."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+CANVAS_SIZE = 280
+# AppTest cannot draw on the canvas component, so a test puts an image array in this session key.
+INJECTED_DRAWING_KEY = "injected_drawing"
+
+
+def drawing_canvas(stroke_width: int) -> np.ndarray | None:
+    """Show a 280x280 canvas (white ink on black, like MNIST) and return what is drawn as RGBA, if anything."""
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=CANVAS_SIZE,
+        width=CANVAS_SIZE,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key="canvas",
+    )
+    injected = st.session_state.get(INJECTED_DRAWING_KEY)
+    if injected is not None:
+        return np.asarray(injected)
+    return result.image_data

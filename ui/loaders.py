@@ -1,0 +1,50 @@
+"""Cached loaders shared by every page and session: models, reports and test images."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from classifier import Classifier, load_classifier, settings
+from classifier import datasets, reports
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def get_classifier(task: str, model_kind: str) -> Classifier:
+    """Load one model once per process and warm it up, so the first drawing is answered at once."""
+    classifier = load_classifier(task, model_kind)
+    classifier.predict_batch(np.zeros((1, settings.IMAGE_SIZE, settings.IMAGE_SIZE), dtype=np.float32))
+    return classifier
+
+
+@st.cache_data(show_spinner=False)
+def get_history(task: str, model_kind: str) -> list[dict[str, float]]:
+    return reports.load_history(task, model_kind)
+
+
+@st.cache_data(show_spinner=False)
+def get_metrics(task: str, model_kind: str) -> dict:
+    return reports.load_metrics(task, model_kind)
+
+
+@st.cache_resource(show_spinner="Loading test images…")
+def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Return test images, labels and where they came from: the full test set if fetched, else the sample."""
+    dataset = settings.DATASET_OF_TASK[task]
+    if datasets.is_fetched(dataset):
+        try:
+            split = datasets.load_split(dataset, "test")
+            return split.images, split.labels, f"the full {dataset} test set ({len(split.labels):,} images)"
+        except datasets.DataError:
+            pass
+    split = datasets.load_sample(task)
+    return split.images, split.labels, (
+        f"the shipped sample of {len(split.labels)} {dataset} test images "
+        "(run `python -m classifier fetch-data` for all 10,000)"
+    )
+
+
+@st.cache_data(show_spinner="Classifying the test images…", max_entries=8)
+def get_test_probabilities(task: str, model_kind: str) -> np.ndarray:
+    images, _, _ = get_test_images(task)
+    return get_classifier(task, model_kind).predict_batch(images.astype(np.float32) / 255.0)
