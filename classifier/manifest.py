@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from classifier import settings
 from classifier.errors import ModelFileError
+from classifier.files import write_atomically
 
 # The files one trained model is shipped as.
 SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json")
@@ -40,11 +39,7 @@ def record(task: str, model_kind: str, models_dir: Path | None = None) -> None:
     for suffix in SUFFIXES:
         path = settings.model_path(task, model_kind, suffix, models_dir)
         entries[path.name] = file_sha256(path)
-    path = _manifest_path(models_dir)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".manifest.", delete=False) as handle:
-        json.dump(dict(sorted(entries.items())), handle, indent=1)
-        handle.write("\n")
-    os.replace(handle.name, path)
+    write_atomically(_manifest_path(models_dir), (json.dumps(dict(sorted(entries.items())), indent=1) + "\n").encode())
 
 
 def verified_bytes(path: Path, task: str, model_kind: str) -> bytes:

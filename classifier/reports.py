@@ -28,12 +28,10 @@ def load_history(task: str, model_kind: str, models_dir: Path | None = None) -> 
     try:
         rows = list(csv.DictReader(text.splitlines()))
         history = [{column: float(row[column]) for column in HISTORY_COLUMNS} for row in rows]
-    except (KeyError, ValueError, TypeError) as error:
+    except (KeyError, ValueError, TypeError):
         history = []
     if not history:
-        raise ModelFileError(
-            f"{path.name} is damaged or empty. Recreate it with `{settings.train_command(task, model_kind)}`."
-        )
+        raise ModelFileError(f"{path.name} is damaged or empty. Recreate it with `{settings.train_command(task, model_kind)}`.")
     return history
 
 

@@ -5,9 +5,7 @@ This is the only module, with models.py, that imports TensorFlow and Keras.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -19,6 +17,7 @@ import numpy as np
 
 from classifier import datasets, manifest, settings
 from classifier.datasets import Split
+from classifier.files import write_atomically
 
 VALIDATION_SIZE = 5_000
 BATCH_SIZE = 128
@@ -34,7 +33,8 @@ def _augmenter(task: str, seed: int) -> Callable:
     from keras import layers
 
     # Preprocessing already normalises size and position, so the geometry changes stay small: they
-    # cover slant, a residual offset and, for digits, stroke thickness. Half of the images stay clean.
+    # cover slant, a residual offset and stroke thickness for digits, and left-right mirroring for
+    # clothing. Half of the images stay clean.
     if task == "digits":
         geometry = keras.Sequential(
             [
@@ -44,12 +44,7 @@ def _augmenter(task: str, seed: int) -> Callable:
             ]
         )
     else:
-        geometry = keras.Sequential(
-            [
-                layers.RandomFlip("horizontal", seed=seed),
-                layers.RandomTranslation(0.04, 0.04, fill_mode="constant", seed=seed + 2),
-            ]
-        )
+        geometry = keras.Sequential([layers.RandomFlip("horizontal", seed=seed)])
     generator = tf.random.Generator.from_seed(seed + 3)
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -89,13 +84,6 @@ def _layer_table(model) -> list[dict]:
         }
         for layer in model.layers
     ]
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(content)
-    os.replace(handle.name, path)
 
 
 def _history_csv(history: dict[str, list[float]]) -> bytes:
@@ -140,8 +128,9 @@ def train(
     training, validation = _split_validation(datasets.load_split(dataset, "train", data_dir), seed)
     test = datasets.load_split(dataset, "test", data_dir)
     if limit:
-        training, validation = Split(training.images[:limit], training.labels[:limit]), Split(
-            validation.images[: limit // 4 + 1], validation.labels[: limit // 4 + 1]
+        training, validation = (
+            Split(training.images[:limit], training.labels[:limit]),
+            Split(validation.images[: limit // 4 + 1], validation.labels[: limit // 4 + 1]),
         )
     steps_per_epoch = -(-len(training.labels) // BATCH_SIZE)
     train_data = (
@@ -201,10 +190,10 @@ def train(
     with tempfile.TemporaryDirectory() as folder:
         keras_file = Path(folder) / paths[".keras"].name
         model.save(keras_file)
-        _write_atomically(paths[".keras"], keras_file.read_bytes())
-    _write_atomically(paths[".tflite"], to_litert(model))
-    _write_atomically(paths[".history.csv"], _history_csv(history))
-    _write_atomically(paths[".metrics.json"], (json.dumps(metrics, indent=1) + "\n").encode())
+        write_atomically(paths[".keras"], keras_file.read_bytes())
+    write_atomically(paths[".tflite"], to_litert(model))
+    write_atomically(paths[".history.csv"], _history_csv(history))
+    write_atomically(paths[".metrics.json"], (json.dumps(metrics, indent=1) + "\n").encode())
     manifest.record(task, model_kind, models_dir)
     print(f"Wrote {', '.join(str(path) for path in paths.values())}", file=sys.stderr)
     return metrics

@@ -45,7 +45,12 @@ def scores_and_layers(task: str, model_kind: str) -> None:
     seconds.metric("Training time", f"{metrics['training_seconds'] / 60:.1f} min")
     with st.expander(f"Layers ({metrics['total_parameters']:,} parameters)"):
         rows = [
-            {"layer": layer["name"], "type": layer["type"], "output shape": layer["output_shape"], "parameters": layer["parameters"]}
+            {
+                "layer": layer["name"],
+                "type": layer["type"],
+                "output shape": layer["output_shape"],
+                "parameters": layer["parameters"],
+            }
             for layer in metrics["layers"]
         ]
         rows.append({"layer": "total", "type": "", "output shape": "", "parameters": metrics["total_parameters"]})

@@ -16,14 +16,16 @@ ROWS, COLUMNS = 5, 3
 st.title("Test-set explorer")
 st.write(
     "Test images the models never saw in training, with each answer as in the TensorFlow tutorial: "
-    "\"predicted NN% (true)\", blue when right and red when wrong, and the ten probabilities."
+    '"predicted NN% (true)", blue when right and red when wrong, and the ten probabilities.'
 )
 
 
 def controls() -> tuple[str, str, bool]:
     with st.sidebar:
         task = st.segmented_control("Dataset", TASKS, default="digits", key="explorer_task") or "digits"
-        model_kind = st.segmented_control("Model", MODEL_KINDS, default="cnn", format_func=str.upper, key="explorer_model") or "cnn"
+        model_kind = (
+            st.segmented_control("Model", MODEL_KINDS, default="cnn", format_func=str.upper, key="explorer_model") or "cnn"
+        )
         mistakes_only = st.toggle("Mistakes only", key="mistakes_only")
         if st.button("New random draw", icon=":material/casino:"):
             st.session_state["draw_seed"] = int(np.random.default_rng().integers(1 << 31))

@@ -43,7 +43,10 @@ def chosen_files() -> tuple[str, list[tuple[str, bytes]]]:
         model_kind = st.segmented_control("Model", ["cnn", "mlp"], default="cnn", format_func=str.upper, key="fashion_model")
     limit_mb = st.get_option("server.maxUploadSize")
     uploads = st.file_uploader(
-        "Photos of clothing", type=IMAGE_TYPES, accept_multiple_files=True, key="uploads",
+        "Photos of clothing",
+        type=IMAGE_TYPES,
+        accept_multiple_files=True,
+        key="uploads",
         help=f"Up to {limit_mb} MB and {MAX_IMAGE_PIXELS // 1_000_000} million pixels per image. "
         "Uploads are kept in memory for this session only and never stored.",
     )
@@ -65,7 +68,10 @@ def show_result(name: str, content: bytes, prediction: Prediction) -> None:
     seen_column.image(pixelated(prediction.image28, 140), caption="What the model sees")
     with answer_column:
         st.metric("Prediction", prediction.class_name, f"{100 * prediction.confidence:.1f} % sure", delta_color="off")
-        st.altair_chart(probability_chart(prediction.probabilities, CLASS_NAMES[TASK], prediction.label, height=180), use_container_width=True)
+        st.altair_chart(
+            probability_chart(prediction.probabilities, CLASS_NAMES[TASK], prediction.label, height=180),
+            use_container_width=True,
+        )
 
 
 def results_table(rows: list[dict]) -> None:

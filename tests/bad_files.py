@@ -17,6 +17,7 @@ SNEAKER, TROUSER, BAG = 7, 1, 8
 
 def _png_declaring(width: int, height: int) -> bytes:
     """A few hundred bytes of PNG whose header declares width x height pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -26,7 +27,9 @@ def _png_declaring(width: int, height: int) -> bytes:
 
 def _item(fashion_test, label: int, seed: int) -> Image.Image:
     index = np.flatnonzero(fashion_test.labels == label)[seed]
-    return Image.open(io.BytesIO(synthetic.photo_clothing(fashion_test.images[index], np.random.default_rng(seed)))).convert("RGB")
+    return Image.open(io.BytesIO(synthetic.photo_clothing(fashion_test.images[index], np.random.default_rng(seed)))).convert(
+        "RGB"
+    )
 
 
 def catalogue(fashion_test) -> dict[str, tuple[bytes, object]]:
@@ -68,5 +71,8 @@ def catalogue(fashion_test) -> dict[str, tuple[bytes, object]]:
         "animated.gif": (animation.getvalue(), "Sneaker"),
         "exif-rotated.jpg": (rotated, "Trouser"),
         "wide-4000x50.png": (png_bytes(wide), None),
-        "drawing.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>', UnreadableImageError),
+        "drawing.svg": (
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>',
+            UnreadableImageError,
+        ),
     }

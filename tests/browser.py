@@ -44,8 +44,19 @@ def free_port() -> int:
 def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run app.py` on a free local port and yield its URL once it is healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-               "--server.address", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
     server = subprocess.Popen(command, cwd=settings.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -138,4 +149,3 @@ def resident_memory_mb(process: subprocess.Popen) -> float:
 
     parent = psutil.Process(process.pid)
     return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 1e6
-

@@ -61,7 +61,11 @@ def test_the_draw_page_treats_a_blank_drawing_as_an_empty_canvas():
 
 @pytest.mark.parametrize(
     ("page", "title"),
-    [("pages/upload.py", "Upload clothing"), ("pages/curves.py", "Training curves"), ("pages/explorer.py", "Test-set explorer")],
+    [
+        ("pages/upload.py", "Upload clothing"),
+        ("pages/curves.py", "Training curves"),
+        ("pages/explorer.py", "Test-set explorer"),
+    ],
 )
 def test_every_other_page_runs_without_an_exception(page, title):
     at = app().run()

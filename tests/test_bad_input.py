@@ -49,7 +49,10 @@ def test_each_bad_file_gets_a_json_line_and_the_good_ones_are_still_predicted_by
         paths.append(str(tmp_path / name))
     result = subprocess.run(
         [sys.executable, "-m", "classifier", "predict", "--task", "fashion", *paths],
-        capture_output=True, text=True, cwd=settings.PROJECT_ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pytest
 
@@ -46,11 +44,17 @@ def test_a_vertical_stroke_on_the_canvas_reads_as_1(server, page):
 def test_an_uploaded_product_photo_is_classified_and_bad_files_get_errors(server, page, fashion_test, tmp_path):
     sneaker = fashion_test.images[np.flatnonzero(fashion_test.labels == 7)[0]]
     (tmp_path / "sneaker.jpg").write_bytes(synthetic.photo_clothing(sneaker, np.random.default_rng(0)))
-    bad = {name: content for name, (content, expected) in catalogue(fashion_test).items() if name in ("text.png", "truncated.jpg", "all-white.png")}
+    bad = {
+        name: content
+        for name, (content, expected) in catalogue(fashion_test).items()
+        if name in ("text.png", "truncated.jpg", "all-white.png")
+    }
     for name, content in bad.items():
         (tmp_path / name).write_bytes(content)
     page.goto(f"{server}/upload")
-    page.locator('input[type="file"]').set_input_files([str(tmp_path / name) for name in ["text.png", "sneaker.jpg", "truncated.jpg", "all-white.png"]])
+    page.locator('input[type="file"]').set_input_files(
+        [str(tmp_path / name) for name in ["text.png", "sneaker.jpg", "truncated.jpg", "all-white.png"]]
+    )
     assert browser.wait_for_prediction(page, "Sneaker")[:1] == ["Sneaker"]
     errors = page.locator('[data-testid="stAlertContentError"]')
     errors.nth(2).wait_for(timeout=30_000)

@@ -39,7 +39,9 @@ def test_the_probability_axis_runs_from_0_to_1_with_exact_percentages_in_tooltip
 
 
 def test_the_curve_chart_has_a_training_and_a_validation_point_per_epoch():
-    history = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 1 / (e + 1), "val_loss": 1.1 / e, "val_accuracy": 0.9} for e in (1, 2, 3)]
+    history = [
+        {"epoch": e, "loss": 1 / e, "accuracy": 1 - 1 / (e + 1), "val_loss": 1.1 / e, "val_accuracy": 0.9} for e in (1, 2, 3)
+    ]
     values = bars(training_curve_chart(history, "loss"))
     assert [(v["epoch"], v["split"]) for v in values][:2] == [(1, "training"), (1, "validation")]
     assert len(values) == 6 and values[1]["value"] == 1.1

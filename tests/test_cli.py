@@ -14,7 +14,11 @@ from tests.conftest import large_digit
 
 def run_cli(*arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "classifier", *arguments], capture_output=True, text=True, cwd=settings.PROJECT_ROOT, timeout=120
+        [sys.executable, "-m", "classifier", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
     )
 
 

@@ -18,7 +18,11 @@ GOALS = {("digits", "cnn"): 0.994, ("digits", "mlp"): 0.980, ("fashion", "cnn"):
 def test_the_shipped_model_meets_its_goal_through_the_evaluate_command(task, model_kind):
     result = subprocess.run(
         [sys.executable, "-m", "classifier", "evaluate", "--task", task, "--model", model_kind],
-        capture_output=True, text=True, check=True, cwd=settings.PROJECT_ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.PROJECT_ROOT,
+        timeout=300,
     )
     scores = json.loads(result.stdout)
     assert scores["n"] == 10000

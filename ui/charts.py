@@ -30,14 +30,24 @@ def probability_chart(
     """Ten bars of class probabilities on a 0..1 axis, coloured as in the tutorial."""
     colours = bar_colours(len(class_names), predicted, true)
     values = [
-        {"class": name, "probability": float(probability), "percent": f"{100 * float(probability):.2f} %", "colour": colour}
+        {
+            "class": name,
+            "probability": float(probability),
+            "percent": f"{100 * float(probability):.2f} %",
+            "colour": colour,
+        }
         for name, probability, colour in zip(class_names, probabilities, colours, strict=True)
     ]
     return (
         alt.Chart(alt.Data(values=values), height=height)
         .mark_bar()
         .encode(
-            x=alt.X("class:N", sort=list(class_names), title=None, axis=alt.Axis(labelAngle=-45 if len(class_names[0]) > 2 else 0)),
+            x=alt.X(
+                "class:N",
+                sort=list(class_names),
+                title=None,
+                axis=alt.Axis(labelAngle=-45 if len(class_names[0]) > 2 else 0),
+            ),
             y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
             color=alt.Color("colour:N", scale=None),
             tooltip=[alt.Tooltip("class:N"), alt.Tooltip("percent:N", title="probability")],
@@ -58,7 +68,9 @@ def training_curve_chart(history: Sequence[dict], metric: str, height: int = 240
         .encode(
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
-            color=alt.Color("split:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#1f77b4", "#ff7f0e"])),
+            color=alt.Color(
+                "split:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#1f77b4", "#ff7f0e"])
+            ),
             tooltip=["epoch:Q", "split:N", alt.Tooltip("value:Q", format=".4f")],
         )
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import Classifier, load_classifier, settings
-from classifier import datasets, reports
+from classifier import Classifier, datasets, load_classifier, reports, settings
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -38,9 +37,13 @@ def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, str]:
         except datasets.DataError:
             pass
     split = datasets.load_sample(task)
-    return split.images, split.labels, (
-        f"the shipped sample of {len(split.labels)} {dataset} test images "
-        "(run `python -m classifier fetch-data` for all 10,000)"
+    return (
+        split.images,
+        split.labels,
+        (
+            f"the shipped sample of {len(split.labels)} {dataset} test images "
+            "(run `python -m classifier fetch-data` for all 10,000)"
+        ),
     )
 
 
