@@ -1,7 +1,8 @@
-"""Realistic inputs made from the official test sets: canvas drawings of digits and product photos of clothing.
+"""Realistic inputs made from MNIST and Fashion-MNIST: canvas drawings of digits and product photos of clothing.
 
-The robustness benchmark and the tests use these to check that preprocessing plus a model reads real
-input as well as it reads the test set. Only test images are ever used, never training images.
+The robustness benchmark and the tests make them from the official test sets to check that
+preprocessing plus a model reads real input as well as it reads the test set. Training makes drawn
+versions of the *training* digits (`drawn_digits`), so that the digit models learn what drawings look like.
 """
 
 from __future__ import annotations
@@ -24,22 +25,26 @@ def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
     return skeletonize(large > 100)
 
 
-def canvas_digit(digit28: np.ndarray, rng: np.random.Generator, polarity: str | None = None) -> np.ndarray:
-    """Redraw a 28x28 test digit as a round-brush stroke on a 280x280 canvas; return uint8 RGB or RGBA.
+def canvas_digit(
+    digit28: np.ndarray, rng: np.random.Generator, polarity: str | None = None, canvas_size: int = CANVAS_SIZE
+) -> np.ndarray:
+    """Redraw a 28x28 digit as a round-brush stroke on a 280x280 canvas; return uint8 RGB or RGBA.
 
     The digit gets a random size (a third to nearly all of the canvas), a random place, a stroke
     width of 8 to 30 pixels and one of three polarities: white ink on black, dark ink on white, or
-    coloured ink on a transparent background, as a canvas component returns it.
+    coloured ink on a transparent background, as a canvas component returns it. A smaller
+    `canvas_size` scales all of these down (training uses 112 pixels, which is faster).
     """
     polarity = polarity or POLARITIES[rng.integers(len(POLARITIES))]
-    size = int(rng.integers(CANVAS_SIZE // 3, CANVAS_SIZE - 10))
-    width = float(rng.uniform(8, 30))
+    scale = canvas_size / CANVAS_SIZE
+    size = int(rng.integers(canvas_size // 3, canvas_size - round(10 * scale)))
+    width = float(rng.uniform(8, 30)) * scale
     skeleton = _skeleton(digit28, size)
     # A round brush: every pixel within half a stroke width of the centre line is ink.
     distance = ndimage.distance_transform_edt(~skeleton)
     stroke = np.clip(width / 2 - distance + 0.5, 0.0, 1.0)
-    canvas = np.zeros((CANVAS_SIZE, CANVAS_SIZE))
-    top, left = (int(rng.integers(0, CANVAS_SIZE - size + 1)) for _ in range(2))
+    canvas = np.zeros((canvas_size, canvas_size))
+    top, left = (int(rng.integers(0, canvas_size - size + 1)) for _ in range(2))
     canvas[top : top + size, left : left + size] = stroke
     if polarity == "white-on-black":
         grey = (canvas * 255).astype(np.uint8)
@@ -48,7 +53,7 @@ def canvas_digit(digit28: np.ndarray, rng: np.random.Generator, polarity: str | 
         grey = (255 - canvas * 255).astype(np.uint8)
         return np.dstack([grey, grey, grey])
     colour = rng.integers(0, 256, size=3)
-    rgba = np.zeros((CANVAS_SIZE, CANVAS_SIZE, 4), dtype=np.uint8)
+    rgba = np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
     rgba[..., :3] = colour
     rgba[..., 3] = (canvas * 255).astype(np.uint8)
     return rgba
@@ -83,3 +88,21 @@ def naive_resize(image: np.ndarray | bytes) -> np.ndarray:
     if picture.mode == "RGBA":
         picture = Image.fromarray(np.asarray(picture)[..., 3])
     return np.asarray(picture.convert("L").resize((28, 28), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
+
+
+def _drawn_chunk(arguments: tuple[np.ndarray, int]) -> np.ndarray:
+    from classifier.preprocessing import preprocess_digit
+
+    digits, seed = arguments
+    rng = np.random.default_rng(seed)
+    drawn = [preprocess_digit(canvas_digit(digit, rng, "white-on-black", canvas_size=112)) for digit in digits]
+    return (np.stack(drawn) * 255).round().astype(np.uint8)
+
+
+def drawn_digits(digits: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
+    """Return each 28x28 digit redrawn as a canvas stroke and preprocessed as the app does, as uint8."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = np.array_split(digits, max(1, len(digits) // 2000))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return np.concatenate(list(pool.map(_drawn_chunk, [(chunk, seed + index) for index, chunk in enumerate(chunks)])))

@@ -27,8 +27,8 @@ def curves(task: str, model_kind: str) -> None:
         st.warning(str(error))
         return
     loss_column, accuracy_column = st.columns(2)
-    loss_column.altair_chart(training_curve_chart(history, "loss"), use_container_width=True)
-    accuracy_column.altair_chart(training_curve_chart(history, "accuracy"), use_container_width=True)
+    loss_column.altair_chart(training_curve_chart(history, "loss"), width="stretch")
+    accuracy_column.altair_chart(training_curve_chart(history, "accuracy"), width="stretch")
 
 
 def scores_and_layers(task: str, model_kind: str) -> None:
@@ -54,7 +54,7 @@ def scores_and_layers(task: str, model_kind: str) -> None:
             for layer in metrics["layers"]
         ]
         rows.append({"layer": "total", "type": "", "output shape": "", "parameters": metrics["total_parameters"]})
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 for task, tab in zip(TASKS, st.tabs([TASK_TITLES[task] for task in TASKS])):

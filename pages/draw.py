@@ -48,7 +48,7 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None)
     if prediction.confidence < LOW_CONFIDENCE:
         st.warning("The model is not sure. Try drawing the digit larger, or more like a printed one.")
     chart = probability_chart(prediction.probabilities, CLASS_NAMES[TASK], prediction.label, true_digit)
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int | None) -> None:

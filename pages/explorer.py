@@ -51,7 +51,7 @@ def image_grid(task: str, images: np.ndarray, labels: np.ndarray, probabilities:
                 picture_column.image(pixelated(images[index] / 255.0, 84))
                 picture_column.markdown(f":{colour}[{names[guess]} {100 * probabilities[index, guess]:.0f}% ({names[truth]})]")
                 chart_column.altair_chart(
-                    probability_chart(probabilities[index], names, guess, truth, height=120), use_container_width=True
+                    probability_chart(probabilities[index], names, guess, truth, height=120), width="stretch"
                 )
 
 
@@ -61,7 +61,7 @@ def confusion(task: str, labels: np.ndarray, probabilities: np.ndarray) -> None:
     np.add.at(matrix, (labels.astype(int), probabilities.argmax(axis=1)), 1)
     accuracy = np.trace(matrix) / matrix.sum()
     st.subheader(f"Confusion matrix: {100 * accuracy:.2f} % right on {matrix.sum():,} images")
-    st.altair_chart(confusion_chart(matrix, CLASS_NAMES[task]), use_container_width=True)
+    st.altair_chart(confusion_chart(matrix, CLASS_NAMES[task]), width="stretch")
 
 
 task, model_kind, mistakes_only = controls()

@@ -70,14 +70,14 @@ def show_result(name: str, content: bytes, prediction: Prediction) -> None:
         st.metric("Prediction", prediction.class_name, f"{100 * prediction.confidence:.1f} % sure", delta_color="off")
         st.altair_chart(
             probability_chart(prediction.probabilities, CLASS_NAMES[TASK], prediction.label, height=180),
-            use_container_width=True,
+            width="stretch",
         )
 
 
 def results_table(rows: list[dict]) -> None:
     """All predictions in a table, with a CSV download."""
     st.subheader("Results")
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from classifier import settings
 from tests.conftest import large_digit
 from ui.canvas import INJECTED_DRAWING_KEY
 
@@ -13,11 +14,11 @@ TIMEOUT = 120
 
 
 def app() -> AppTest:
-    return AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    return AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
 def charts(at: AppTest) -> list:
-    return at.get("arrow_vega_lite_chart")
+    return at.get("vega_lite_chart")
 
 
 def test_the_draw_page_shows_a_hint_and_no_prediction_for_an_empty_canvas():
@@ -98,3 +99,42 @@ def test_the_explorer_shows_fifteen_images_and_a_confusion_matrix_and_filters_mi
     assert not at.exception
     captions = [markdown.value for markdown in at.markdown if markdown.value.startswith(":")]
     assert captions and all(caption.startswith(":red[") for caption in captions)
+
+
+@pytest.fixture
+def damaged_models(tmp_path, monkeypatch):
+    """A copy of the shipped models with the digits CNN truncated and the fashion MLP's history missing."""
+    import shutil
+
+    import streamlit as st
+
+    folder = tmp_path / "models"
+    shutil.copytree(settings.MODELS_DIR, folder)
+    cnn = folder / "digits-cnn.tflite"
+    cnn.write_bytes(cnn.read_bytes()[:1000])
+    (folder / "fashion-mlp.history.csv").unlink()
+    monkeypatch.setattr(settings, "MODELS_DIR", folder)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield folder
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answers(damaged_models, mnist_test):
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
+    at.run()
+    at.segmented_control(key="model_choice").set_value("Both").run()
+    assert not at.exception
+    assert "digits-cnn.tflite is damaged" in at.error[0].value
+    assert "python -m classifier train --task digits --model cnn" in at.error[0].value
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[0])]
+
+
+def test_a_missing_history_is_explained_and_the_other_curves_still_show(damaged_models):
+    at = app().run()
+    at.switch_page("pages/curves.py").run()
+    assert not at.exception
+    assert any("fashion-mlp.history.csv is missing" in warning.value for warning in at.warning)
+    assert len(charts(at)) == 6

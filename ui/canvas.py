@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 CANVAS_SIZE = 280
 # AppTest cannot draw on the canvas component, so a test puts an image array in this session key.
@@ -13,6 +12,9 @@ INJECTED_DRAWING_KEY = "injected_drawing"
 
 def drawing_canvas(stroke_width: int) -> np.ndarray | None:
     """Show a 280x280 canvas (white ink on black, like MNIST) and return what is drawn as RGBA, if anything."""
+    # Imported here: the component registers itself on import, which needs a running Streamlit app.
+    from streamlit_drawable_canvas import st_canvas
+
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
