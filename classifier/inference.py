@@ -21,8 +21,9 @@ from classifier.preprocessing import preprocess
 
 logger = logging.getLogger(__name__)
 
-# Batches are run through a second interpreter of this fixed size, so it is never re-allocated.
-BATCH_CHUNK = 500
+# Batches are run through a second interpreter of this fixed size, so it is never re-allocated;
+# its working memory grows with the size (about 25 MB for the CNN at 128).
+BATCH_CHUNK = 128
 
 
 @dataclass(frozen=True)
@@ -45,24 +46,29 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class _LiteRTBackend:
-    """Two LiteRT interpreters, one for single images and one for batches, each behind its own lock."""
+    """LiteRT interpreters: one for single images, and one for batches made on first use, each behind a lock."""
 
     name = "litert"
 
     def __init__(self, content: bytes, path: Path, command: str) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
+        self._content = content
         try:
-            self._single = Interpreter(model_content=content, num_threads=1)
-            self._single.allocate_tensors()
-            self._batch = Interpreter(model_content=content, num_threads=os.cpu_count() or 1)
-            index = self._batch.get_input_details()[0]["index"]
-            self._batch.resize_tensor_input(index, [BATCH_CHUNK, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
-            self._batch.allocate_tensors()
+            self._single = self._interpreter(batch_size=1, threads=1)
         except (ValueError, RuntimeError) as error:
             raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
+        self._batch = None
         self._single_lock = threading.Lock()
         self._batch_lock = threading.Lock()
+
+    def _interpreter(self, batch_size: int, threads: int):
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_content=self._content, num_threads=threads)
+        if batch_size != 1:
+            index = interpreter.get_input_details()[0]["index"]
+            interpreter.resize_tensor_input(index, [batch_size, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
+        interpreter.allocate_tensors()
+        return interpreter
 
     @staticmethod
     def _run(interpreter, inputs: np.ndarray) -> np.ndarray:
@@ -76,6 +82,8 @@ class _LiteRTBackend:
                 return self._run(self._single, images)
         chunks = []
         with self._batch_lock:
+            if self._batch is None:
+                self._batch = self._interpreter(batch_size=BATCH_CHUNK, threads=os.cpu_count() or 1)
             for start in range(0, len(images), BATCH_CHUNK):
                 chunk = images[start : start + BATCH_CHUNK]
                 padded = np.zeros((BATCH_CHUNK, *images.shape[1:]), dtype=np.float32)

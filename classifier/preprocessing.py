@@ -10,7 +10,9 @@ stretch to 8-bit range. Everything is vectorised numpy and Pillow.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,10 @@ MIN_CONTRAST = 0.08
 # still far more detail than 28x28 can use, and much less work. A 280x280 canvas becomes 140x140.
 WORKING_SIZE = {"digits": 160, "fashion": 512}
 
+# Pillow refuses images above twice this limit while opening them; open_image refuses anything above
+# it from the header, so Pillow's warning for sizes in between says nothing new.
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 def open_image(source: Image.Image | bytes | str | Path, name: str | None = None) -> Image.Image:
@@ -49,47 +54,44 @@ def open_image(source: Image.Image | bytes | str | Path, name: str | None = None
     if not data:
         raise UnreadableImageError(f"{name} is empty (0 bytes). Choose an image file.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ImageTooLargeError(
-                    f"{name} is {width}x{height} pixels, more than the limit of {MAX_IMAGE_PIXELS:,}. "
-                    "Scale it down and try again."
-                )
-            image.seek(0)  # The first frame of an animation.
-            image.load()
-            return ImageOps.exif_transpose(image)
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ImageTooLargeError(
+                f"{name} is {width}x{height} pixels, more than the limit of {MAX_IMAGE_PIXELS:,}. Scale it down and try again."
+            )
+        image.seek(0)  # The first frame of an animation.
+        image.load()
+        return ImageOps.exif_transpose(image)
     except ImageTooLargeError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except Image.DecompressionBombError as error:
         raise ImageTooLargeError(f"{name} declares too many pixels to decode safely. Scale it down.") from error
     except UnidentifiedImageError as error:
         kind = "an SVG drawing" if data.lstrip()[:5] in (b"<svg ", b"<?xml") else "not an image Pillow can read"
         raise UnreadableImageError(f"{name} is {kind}. Use a PNG, JPEG, GIF, BMP or WebP file.") from error
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error) as error:
+        # The exceptions Pillow's decoders raise for damaged or truncated files.
         raise UnreadableImageError(f"{name} is damaged or truncated and cannot be decoded ({error}).") from error
 
 
-def _to_array(image: Image.Image | np.ndarray) -> np.ndarray:
-    """Return an (H, W, C) uint8 array with C = 1 (grey), 3 (RGB) or 4 (RGBA), without copying uint8 input."""
-    if isinstance(image, Image.Image):
-        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-            array = _as_uint8(np.asarray(image))
-        elif image.mode in ("L", "RGB", "RGBA"):
-            array = np.asarray(image)
-        else:
-            has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
-            array = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
-    else:
-        array = np.asarray(image)
-    shape = array.shape
-    if array.ndim == 2:
-        array = array[..., None]
-    if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or array.size == 0:
-        raise UnreadableImageError(f"An image array must have shape (H, W), (H, W, 3) or (H, W, 4), not {shape}.")
-    return array if array.dtype == np.uint8 else _as_uint8(array)
+def _to_picture(image: Image.Image | np.ndarray) -> Image.Image:
+    """Return a PIL image in mode L, RGB or RGBA from any Pillow mode or an (H, W[, 3 or 4]) array."""
+    if isinstance(image, np.ndarray):
+        array = image[..., None] if image.ndim == 2 else image
+        if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or array.size == 0:
+            raise UnreadableImageError(f"An image array must have shape (H, W), (H, W, 3) or (H, W, 4), not {image.shape}.")
+        array = array if array.dtype == np.uint8 else _as_uint8(array)
+        return Image.fromarray(array[..., 0] if array.shape[2] == 1 else array, _ARRAY_MODES[array.shape[2]])
+    if image.mode in ("L", "RGB", "RGBA"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return Image.fromarray(_as_uint8(np.asarray(image)), "L")
+    has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+_ARRAY_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 
 
 def _as_uint8(array: np.ndarray) -> np.ndarray:
@@ -104,50 +106,43 @@ def _as_uint8(array: np.ndarray) -> np.ndarray:
     return np.clip(array * scale, 0, 255).round().astype(np.uint8)
 
 
-def _shrink(array: np.ndarray, longest: int) -> np.ndarray:
-    """Shrink an (H, W) or (H, W, C) array by a whole factor until its longer side is at most `longest`.
+def _shrink(picture: Image.Image, longest: int) -> Image.Image:
+    """Shrink a picture by a whole factor until its longer side is at most `longest` pixels.
 
-    Each output pixel is the mean of a factor x factor block (exact area anti-aliasing), summed from
-    strided slices, which is much faster than a general resize. Returns float32 in the input's scale.
+    Pillow's `reduce` averages each factor x factor block: exact area anti-aliasing, and fast.
     """
-    factor = -(-max(array.shape[:2]) // longest)
-    if factor < 2:
-        return array.astype(np.float32)
-    height, width = array.shape[0] // factor * factor, array.shape[1] // factor * factor
-    total = np.zeros((height // factor, width // factor, *array.shape[2:]), dtype=np.float32)
-    for row in range(factor):
-        for column in range(factor):
-            total += array[row:height:factor, column:width:factor]
-    return total * np.float32(1 / factor**2)
+    factor = -(-max(picture.size) // longest)
+    return picture.reduce(factor) if factor >= 2 else picture
 
 
 def _border(array: np.ndarray) -> np.ndarray:
-    """Return the outermost pixels of an (H, W, C) array as (N, C)."""
+    """Return the outermost pixels of an (H, W) or (H, W, C) array, one row per pixel."""
     return np.concatenate([array[0], array[-1], array[:, 0], array[:, -1]])
 
 
 def _luminance(rgb: np.ndarray) -> np.ndarray:
-    if rgb.shape[-1] == 1:
-        return rgb[..., 0]
-    return rgb[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def ink_map(image: Image.Image | np.ndarray, longest: int = WORKING_SIZE["digits"]) -> np.ndarray:
     """Return the ink of a drawing as (H, W) float32 in 0..1, whatever its colours and polarity.
 
     Ink on a transparent background is read from alpha. Otherwise the background is the median of
-    the border, and ink is how far each pixel is from it in any colour channel, so light-on-dark,
-    dark-on-light and any ink colour give the same map. The picture is first shrunk so that its longer
-    side is at most `longest` pixels.
+    the border, and ink is how far each pixel's grey level is from it, so light-on-dark and
+    dark-on-light give the same map; ink that differs from the background only in hue (red on an
+    equally bright green) is measured in colour instead. The picture is first shrunk so that its
+    longer side is at most `longest` pixels.
     """
-    array = _shrink(_to_array(image), longest)
-    if array.shape[2] == 4 and np.median(_border(array[..., 3:])) < 128:
-        return array[..., 3] * np.float32(1 / 255)
-    colour = array[..., :3] if array.shape[2] == 4 else array
-    background = np.median(_border(colour), axis=0)
-    ink = np.abs(colour[..., 0] - background[0])
-    for channel in range(1, colour.shape[2]):
-        np.maximum(ink, np.abs(colour[..., channel] - background[channel]), out=ink)
+    picture = _to_picture(image)
+    if picture.mode == "RGBA":
+        alpha = picture.getchannel("A")
+        if alpha.getextrema()[0] < 255 and np.median(_border(np.asarray(alpha))) < 128:
+            return np.asarray(_shrink(alpha, longest), dtype=np.float32) * np.float32(1 / 255)
+    grey = np.asarray(_shrink(picture.convert("L"), longest), dtype=np.float32)
+    ink = np.abs(grey - np.median(_border(grey)))
+    if ink.max() < MIN_CONTRAST * 255 and picture.mode != "L":
+        colour = np.asarray(_shrink(picture.convert("RGB"), longest), dtype=np.float32)
+        ink = np.abs(colour - np.median(_border(colour), axis=0)).max(axis=2)
     return ink * np.float32(1 / 255)
 
 
@@ -160,18 +155,21 @@ def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
     if contrast < MIN_CONTRAST:
         raise EmptyImageError("There is nothing drawn yet: draw a digit (0 to 9) on the canvas.")
     ink = np.minimum(ink * np.float32(1 / contrast), np.float32(1))
-    labels, count = ndimage.label(ink > INK_THRESHOLD, structure=np.ones((3, 3)))
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    kept = sizes >= SPECK_FRACTION * sizes.sum()
-    mask = kept[labels]
-    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    strokes = ink > INK_THRESHOLD
+    labels, count = ndimage.label(strokes, structure=_EIGHT_NEIGHBOURS)
+    if count > 1:
+        sizes = np.bincount(labels.ravel())
+        sizes[0] = 0
+        strokes = (sizes >= SPECK_FRACTION * sizes.sum())[labels]
+    rows, columns = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
     box = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
-    if count > int(kept.sum()):
+    if count > 1:
         # Remove the specks inside the digit's box, keeping the faint edges of the strokes.
-        speck = (labels[box] > 0) & ~mask[box]
-        return np.where(speck, np.float32(0), ink[box])
+        return np.where((labels[box] > 0) & ~strokes[box], np.float32(0), ink[box])
     return ink[box]
+
+
+_EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)
 
 
 def _place_by_centre_of_mass(box: np.ndarray) -> np.ndarray:
@@ -206,15 +204,12 @@ def preprocess_digit(image: Image.Image | np.ndarray) -> np.ndarray:
     return _place_by_centre_of_mass(box)
 
 
-def _composite_on_white(image: Image.Image) -> np.ndarray:
-    """Return an (H, W, 3) float RGB array; transparency becomes a white background, as in a shop photo."""
-    array = _shrink(_to_array(image), WORKING_SIZE["fashion"]) * np.float32(1 / 255)
-    if array.shape[2] == 1:
-        return np.repeat(array, 3, axis=2)
-    if array.shape[2] == 4:
-        alpha = array[..., 3:]
-        return array[..., :3] * alpha + (1.0 - alpha)
-    return array
+def _composite_on_white(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Return an (H, W, 3) float32 RGB array in 0..1; transparency becomes white, as behind a shop photo."""
+    picture = _shrink(_to_picture(image), WORKING_SIZE["fashion"])
+    if picture.mode == "RGBA":
+        picture = Image.alpha_composite(Image.new("RGBA", picture.size, "white"), picture)
+    return np.asarray(picture.convert("RGB"), dtype=np.float32) * np.float32(1 / 255)
 
 
 def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -232,7 +227,7 @@ def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
     item = (sizes >= SPECK_FRACTION * sizes.max())[labels]
     rows, columns = np.flatnonzero(item.any(axis=1)), np.flatnonzero(item.any(axis=0))
     grey = _luminance(rgb[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
-    background_grey = float(_luminance(background[None, None, :])[0, 0])
+    background_grey = float(_luminance(background))
     # Negate when the background is light, so that the item is bright on black as in Fashion-MNIST.
     grey = background_grey - grey if background_grey >= 0.5 else grey - background_grey
     small = np.clip(_fit_longer_side(np.clip(grey, 0.0, None), IMAGE_SIZE), 0.0, None)

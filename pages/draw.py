@@ -77,7 +77,7 @@ def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int
 stroke_width, model_kinds, true_digit = controls()
 canvas_column, answer_column = st.columns([1, 2], gap="large")
 with canvas_column:
-    st.subheader("Your drawing")
+    st.caption("Your drawing")
     drawing = drawing_canvas(stroke_width)
     st.caption("Undo, redo and clear are in the canvas toolbar.")
 with answer_column:
