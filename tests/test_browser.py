@@ -36,9 +36,20 @@ def test_a_vertical_stroke_on_the_canvas_reads_as_1(server, page):
     page.goto(server)
     browser.draw(page, "1")
     assert browser.wait_for_prediction(page, "1")[:1] == ["1"]
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert browser.exceptions_on(page) == 0
     browser.screenshot(page, "draw-1")
+
+
+def test_every_digit_drawn_with_the_mouse_is_recognised(server, page):
+    seen = {}
+    for digit in browser.STROKES:
+        page.goto(server)
+        browser.draw(page, digit)
+        seen[digit] = (browser.wait_for_prediction(page, digit, timeout=20) or ["nothing"])[0]
+        if seen[digit] != digit:
+            browser.screenshot(page, f"misread-{digit}")
+    assert seen == {digit: digit for digit in browser.STROKES}
 
 
 def test_an_uploaded_product_photo_is_classified_and_bad_files_get_errors(server, page, fashion_test, tmp_path):
