@@ -111,7 +111,7 @@ def running_app() -> dict:
     with browser.chromium() as chromium:
         page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         started = time.perf_counter()
-        with browser.streamlit_server() as (url, server):
+        with browser.streamlit_server() as (url, server, _):
             page.goto(url)
             browser.draw(page, "1")
             shown = browser.wait_for_prediction(page, "1")

@@ -15,7 +15,8 @@ st.title("Training curves")
 st.write(
     "How each shipped model learned: loss and accuracy per epoch on the training images and on the "
     "held-out validation images, then its score on the official 10,000-image test set and its layers. "
-    "A validation curve that turns up while training goes down is overfitting."
+    "A validation curve that turns up while training goes down is overfitting. Training accuracy sits "
+    "below validation accuracy here because training images are augmented and dropout is on while training."
 )
 
 

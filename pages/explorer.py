@@ -51,7 +51,7 @@ def image_grid(task: str, images: np.ndarray, labels: np.ndarray, probabilities:
                 picture_column.image(pixelated(images[index] / 255.0, 84))
                 picture_column.markdown(f":{colour}[{names[guess]} {100 * probabilities[index, guess]:.0f}% ({names[truth]})]")
                 chart_column.altair_chart(
-                    probability_chart(probabilities[index], names, guess, truth, height=120), width="stretch"
+                    probability_chart(probabilities[index], names, guess, truth, height=110, compact=True), width="stretch"
                 )
 
 

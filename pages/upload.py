@@ -67,7 +67,9 @@ def show_result(name: str, content: bytes, prediction: Prediction) -> None:
     photo_column.image(thumbnail(content), caption=name)
     seen_column.image(pixelated(prediction.image28, 140), caption="What the model sees")
     with answer_column:
-        st.metric("Prediction", prediction.class_name, f"{100 * prediction.confidence:.1f} % sure", delta_color="off")
+        st.metric(
+            "Prediction", prediction.class_name, f"{100 * prediction.confidence:.1f} % sure", delta_color="off", delta_arrow="off"
+        )
         st.altair_chart(
             probability_chart(prediction.probabilities, CLASS_NAMES[TASK], prediction.label, height=180),
             width="stretch",

@@ -34,7 +34,21 @@ STROKES: dict[str, list[list[tuple[float, float]]]] = {
     "3": [[(90, 60), (150, 50), (190, 80), (180, 120), (140, 135), (180, 150), (195, 190), (170, 225), (120, 232), (85, 215)]],
     "4": [[(160, 45), (80, 170), (210, 170)], [(170, 90), (170, 240)]],
     "5": [[(190, 50), (100, 50), (92, 130), (140, 120), (185, 145), (195, 185), (170, 220), (120, 230), (85, 215)]],
-    "6": [[(180, 55), (130, 80), (100, 140), (95, 190), (120, 228), (160, 230), (190, 200), (185, 160), (150, 140), (115, 150), (98, 180)]],
+    "6": [
+        [
+            (180, 55),
+            (130, 80),
+            (100, 140),
+            (95, 190),
+            (120, 228),
+            (160, 230),
+            (190, 200),
+            (185, 160),
+            (150, 140),
+            (115, 150),
+            (98, 180),
+        ]
+    ],
     "7": [[(80, 60), (200, 60), (120, 235)]],
     "8": [[(140 + 55 * math.sin(2 * t), 140 - 90 * math.cos(t)) for t in _TURNS]],
     "9": [[(140 + 45 * math.cos(t), 95 - 45 * math.sin(t)) for t in _TURNS] + [(180, 160), (175, 235)]],
@@ -48,8 +62,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start `streamlit run app.py` on a free local port and yield its URL once it is healthy."""
+def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """Start `streamlit run app.py` on a free local port; once it is healthy, yield its URL, process and log."""
     port = free_port()
     command = [
         sys.executable,
@@ -79,7 +93,7 @@ def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Pope
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not become healthy; see {log.name}") from None
                 time.sleep(0.3)
-        yield url, server
+        yield url, server, Path(log.name)
     finally:
         server.terminate()
         try:

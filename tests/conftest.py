@@ -49,6 +49,12 @@ def jpeg_bytes(image: Image.Image, **options) -> bytes:
     return buffer.getvalue()
 
 
+def imported_modules(importtime_log: str) -> set[str]:
+    """The top-level packages that a process started with `python -X importtime` imported, from its log."""
+    lines = importtime_log.splitlines()
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines if line.startswith("import time:") and "|" in line}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so that fixtures can screenshot failures."""

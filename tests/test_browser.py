@@ -8,12 +8,18 @@ import pytest
 from classifier import synthetic
 from tests import browser
 from tests.bad_files import catalogue
+from tests.conftest import imported_modules
 
 
 @pytest.fixture(scope="module")
-def server():
-    with browser.streamlit_server() as (url, process):
-        yield url
+def served():
+    with browser.streamlit_server() as (url, process, log):
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +113,9 @@ def test_four_users_drawing_at_once_each_see_their_own_digit(server, chromium):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_app_served_every_page_without_importing_tensorflow_or_keras(served):
+    imported = imported_modules(served[1].read_text(errors="replace"))
+    assert {"streamlit", "ai_edge_litert"} <= imported
+    assert not imported & {"tensorflow", "keras", "tf_keras"}

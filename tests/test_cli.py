@@ -53,3 +53,20 @@ def test_predict_goes_on_after_a_bad_file_and_exits_1_without_a_traceback(tmp_pa
 def test_a_usage_error_exits_2():
     assert run_cli("predict", "--task", "letters", "x.png").returncode == 2
     assert run_cli("predict", "--task", "digits").returncode == 2
+
+
+def test_predict_never_imports_tensorflow_or_keras(tmp_path, mnist_test):
+    path = tmp_path / "digit.png"
+    Image.fromarray(large_digit(mnist_test.images[0])).save(path)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "classifier", "predict", "--task", "digits", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
+    )
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0] for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert result.returncode == 0 and "ai_edge_litert" in imported
+    assert not imported & {"tensorflow", "keras"}

@@ -26,8 +26,12 @@ def probability_chart(
     predicted: int,
     true: int | None = None,
     height: int = 220,
+    compact: bool = False,
 ) -> alt.Chart:
-    """Ten bars of class probabilities on a 0..1 axis, coloured as in the tutorial."""
+    """Ten bars of class probabilities on a 0..1 axis, coloured as in the tutorial.
+
+    A compact chart (for grids of small charts) has no axis titles and no class labels.
+    """
     colours = bar_colours(len(class_names), predicted, true)
     values = [
         {
