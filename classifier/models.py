@@ -10,11 +10,22 @@ from classifier.settings import IMAGE_SIZE
 num_classes = 10
 
 
+def dense_head(dropout_rate: float) -> list[layers.Layer]:
+    """The tutorials' Dense(128, relu) -> Dense(10), with batch normalisation before the ReLU and dropout after it."""
+    return [
+        layers.Dense(128, use_bias=False),
+        layers.BatchNormalization(),
+        layers.Activation("relu"),
+        layers.Dropout(dropout_rate),
+        layers.Dense(num_classes),
+    ]
+
+
 def build_mlp() -> keras.Sequential:
     """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout.
 
-    Batch normalisation before the ReLU lifted Fashion-MNIST test accuracy from 89.5 % to 89.7 % in a
-    50-epoch trial, and dropout from 88.6 % to 89.5 %; the layers and their sizes are the tutorial's.
+    In 50-epoch trials here on Fashion-MNIST, dropout alone reached 89.5 % and dropout with batch
+    normalisation 89.7 % (the tutorial reports 88.6 % without either). The layer sizes are the tutorial's.
     """
     input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
     dropout_rate = 0.2
@@ -22,11 +33,7 @@ def build_mlp() -> keras.Sequential:
         [
             keras.Input(shape=input_shape),
             layers.Flatten(),
-            layers.Dense(128, use_bias=False),
-            layers.BatchNormalization(),
-            layers.Activation("relu"),
-            layers.Dropout(dropout_rate),
-            layers.Dense(num_classes),
+            *dense_head(dropout_rate),
         ],
         name="mlp",
     )
@@ -59,11 +66,7 @@ def build_cnn() -> keras.Sequential:
             *conv_block(32),
             *conv_block(64),
             layers.Flatten(),
-            layers.Dense(128, use_bias=False),
-            layers.BatchNormalization(),
-            layers.Activation("relu"),
-            layers.Dropout(head_dropout_rate),
-            layers.Dense(num_classes),
+            *dense_head(head_dropout_rate),
         ],
         name="cnn",
     )
