@@ -146,6 +146,24 @@ def ink_map(image: Image.Image | np.ndarray, longest: int = WORKING_SIZE["digits
     return ink * np.float32(1 / 255)
 
 
+def _drop_specks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the mask without blobs smaller than SPECK_FRACTION of it, and the blob labels (None if one blob)."""
+    labels, count = ndimage.label(mask, structure=_EIGHT_NEIGHBOURS)
+    if count <= 1:
+        return mask, None
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    return (sizes >= SPECK_FRACTION * sizes.sum())[labels], labels
+
+
+_EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)
+
+
+def _bounding_box(mask: np.ndarray) -> tuple[slice, slice]:
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
+
+
 def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
     """Return the ink scaled to 0..1 and cropped to the digit, with isolated specks removed.
 
@@ -155,21 +173,12 @@ def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
     if contrast < MIN_CONTRAST:
         raise EmptyImageError("There is nothing drawn yet: draw a digit (0 to 9) on the canvas.")
     ink = np.minimum(ink * np.float32(1 / contrast), np.float32(1))
-    strokes = ink > INK_THRESHOLD
-    labels, count = ndimage.label(strokes, structure=_EIGHT_NEIGHBOURS)
-    if count > 1:
-        sizes = np.bincount(labels.ravel())
-        sizes[0] = 0
-        strokes = (sizes >= SPECK_FRACTION * sizes.sum())[labels]
-    rows, columns = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
-    box = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
-    if count > 1:
-        # Remove the specks inside the digit's box, keeping the faint edges of the strokes.
-        return np.where((labels[box] > 0) & ~strokes[box], np.float32(0), ink[box])
-    return ink[box]
-
-
-_EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)
+    strokes, labels = _drop_specks(ink > INK_THRESHOLD)
+    box = _bounding_box(strokes)
+    if labels is None:
+        return ink[box]
+    # Remove the specks inside the digit's box, keeping the faint edges of the strokes.
+    return np.where((labels[box] > 0) & ~strokes[box], np.float32(0), ink[box])
 
 
 def _place_by_centre_of_mass(box: np.ndarray) -> np.ndarray:
@@ -217,28 +226,27 @@ def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
     rgb = _composite_on_white(image)
     background = np.median(_border(rgb), axis=0)
     distance = np.sqrt(((rgb - background) ** 2).sum(axis=2) / np.float32(3))
-    item = distance > TRIM_TOLERANCE
-    # Ignore specks of noise (JPEG artefacts, dust) when trimming.
-    labels, count = ndimage.label(item, structure=np.ones((3, 3)))
-    if count == 0 or distance.max() < MIN_CONTRAST:
-        raise EmptyImageError("No item found: the photo looks blank. Photograph one item on a plain background.")
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    item = (sizes >= SPECK_FRACTION * sizes.max())[labels]
-    rows, columns = np.flatnonzero(item.any(axis=1)), np.flatnonzero(item.any(axis=0))
-    grey = _luminance(rgb[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
+    if distance.max() < MIN_CONTRAST:
+        raise EmptyImageError(BLANK_PHOTO)
+    # Trim the edges close to the background colour, ignoring specks of noise (JPEG artefacts, dust).
+    item, _ = _drop_specks(distance > TRIM_TOLERANCE)
+    grey = _luminance(rgb[_bounding_box(item)])
     background_grey = float(_luminance(background))
     # Negate when the background is light, so that the item is bright on black as in Fashion-MNIST.
     grey = background_grey - grey if background_grey >= 0.5 else grey - background_grey
-    small = np.clip(_fit_longer_side(np.clip(grey, 0.0, None), IMAGE_SIZE), 0.0, None)
+    small = np.maximum(_fit_longer_side(np.maximum(grey, 0.0), IMAGE_SIZE), 0.0)
     frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
     height, width = small.shape
     top, left = (IMAGE_SIZE - height) // 2, (IMAGE_SIZE - width) // 2
     frame[top : top + height, left : left + width] = small
-    top_value = float(np.percentile(frame[frame > 0], 99.5)) if (frame > 0).any() else 0.0
-    if top_value < MIN_CONTRAST / 2:
-        raise EmptyImageError("No item found: the photo looks blank. Photograph one item on a plain background.")
-    return np.clip(frame / top_value, 0.0, 1.0).astype(np.float32)
+    # Stretch the contrast so that the brightest parts of the item reach 1, as in the dataset.
+    brightest = float(np.percentile(frame[frame > 0], 99.5)) if (frame > 0).any() else 0.0
+    if brightest < MIN_CONTRAST / 2:
+        raise EmptyImageError(BLANK_PHOTO)
+    return np.minimum(frame / brightest, 1.0).astype(np.float32)
+
+
+BLANK_PHOTO = "No item found: the photo looks blank. Photograph one item on a plain background."
 
 
 PREPROCESSORS = {"digits": preprocess_digit, "fashion": preprocess_clothing}

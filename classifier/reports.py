@@ -10,6 +10,8 @@ from classifier import settings
 from classifier.errors import ModelFileError
 
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
+# The metrics the pages show; a metrics file without them is damaged.
+METRICS_FIELDS = ("test_accuracy", "test_loss", "confusion_matrix", "layers", "total_parameters", "epochs", "training_seconds")
 
 
 def _read_text(task: str, model_kind: str, suffix: str, models_dir: Path | None) -> tuple[Path, str]:
@@ -40,9 +42,12 @@ def load_metrics(task: str, model_kind: str, models_dir: Path | None = None) -> 
     path, text = _read_text(task, model_kind, ".metrics.json", models_dir)
     try:
         metrics = json.loads(text)
-        metrics["test_accuracy"], metrics["layers"]  # noqa: B018 - the two fields every page needs.
-    except (ValueError, KeyError, TypeError) as error:
+    except ValueError:
+        metrics = None
+    missing = [key for key in METRICS_FIELDS if key not in metrics] if isinstance(metrics, dict) else ["everything"]
+    if missing:
         raise ModelFileError(
-            f"{path.name} is damaged ({error}). Recreate it with `{settings.train_command(task, model_kind)}`."
-        ) from error
+            f"{path.name} is damaged (missing {', '.join(missing)}). "
+            f"Recreate it with `{settings.train_command(task, model_kind)}`."
+        )
     return metrics
