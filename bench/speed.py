@@ -118,7 +118,7 @@ def running_app() -> dict:
             first_prediction = time.perf_counter() - started
             after_draw = browser.resident_memory_mb(server)
             page.goto(f"{url}/upload")
-            page.get_by_text("example-sneaker.jpg").click()
+            page.get_by_text("sneaker.jpg", exact=True).click()
             browser.wait_for_prediction(page, "Sneaker")
             for path in ("curves", "explorer"):
                 page.goto(f"{url}/{path}")

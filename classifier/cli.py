@@ -20,10 +20,13 @@ def _fetch_data(args: argparse.Namespace) -> int:
 
 
 def _make_sample(args: argparse.Namespace) -> int:
-    from classifier import datasets
+    from classifier import datasets, synthetic
 
     for task in settings.TASKS:
         print(datasets.write_sample(task, data_dir=args.data_dir), file=sys.stderr)
+    clothing = datasets.load_sample("fashion")
+    for path in synthetic.write_example_photos(clothing.images, clothing.labels):
+        print(path, file=sys.stderr)
     return 0
 
 
@@ -84,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--data-dir", help=data_help)
     fetch.set_defaults(run=_fetch_data)
 
-    sample = commands.add_parser("make-sample", help="write the test samples shipped in assets/samples/")
+    sample = commands.add_parser("make-sample", help="write assets/samples/ and assets/examples/ from the test sets")
     sample.add_argument("--data-dir", help=data_help)
     sample.set_defaults(run=_make_sample)
 

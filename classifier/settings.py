@@ -35,6 +35,7 @@ DEFAULT_EPOCHS: dict[str, int] = {"cnn": 18, "mlp": 50}
 ASSETS_DIR = PROJECT_ROOT / "assets"
 MODELS_DIR = Path(os.environ.get("CLASSIFIER_MODELS_DIR", ASSETS_DIR / "models"))
 SAMPLES_DIR = ASSETS_DIR / "samples"
+EXAMPLES_DIR = ASSETS_DIR / "examples"
 MANIFEST_FILE = "manifest.json"
 
 # Where `fetch-data` puts the datasets; `--data-dir` or CLASSIFIER_DATA_DIR override it.

@@ -8,10 +8,14 @@ versions of the *training* digits (`drawn_digits`), so that the digit models lea
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage
+
+from classifier import settings
+from classifier.files import write_atomically
 
 CANVAS_SIZE = 280
 POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
@@ -106,3 +110,15 @@ def drawn_digits(digits: np.ndarray, seed: int, workers: int | None = None) -> n
     chunks = np.array_split(digits, max(1, len(digits) // 2000))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return np.concatenate(list(pool.map(_drawn_chunk, [(chunk, seed + index) for index, chunk in enumerate(chunks)])))
+
+
+def write_example_photos(images: np.ndarray, labels: np.ndarray, seed: int = 7) -> list[Path]:
+    """Write one product photo per clothing class, made from test images, to assets/examples/."""
+    rng = np.random.default_rng(seed)
+    paths = []
+    for label, class_name in enumerate(settings.CLASS_NAMES["fashion"]):
+        item = images[np.flatnonzero(labels == label)[0]]
+        path = settings.EXAMPLES_DIR / f"{class_name.lower().replace('/', '-').replace(' ', '-')}.jpg"
+        write_atomically(path, photo_clothing(item, rng))
+        paths.append(path)
+    return paths

@@ -5,18 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, Prediction, synthetic
-from classifier.settings import CLASS_NAMES, MAX_IMAGE_PIXELS
+from classifier import ClassifierError, Prediction
+from classifier.settings import CLASS_NAMES, EXAMPLES_DIR, MAX_IMAGE_PIXELS
 from ui.charts import probability_chart
-from ui.loaders import get_classifier, get_test_images
+from ui.loaders import get_classifier
 from ui.pictures import pixelated, thumbnail
 
 TASK = "fashion"
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
-EXAMPLE_CLASSES = ["Sneaker", "Ankle boot", "Trouser", "Bag", "Dress", "Pullover"]
 
 st.title("Upload clothing")
 st.write(
@@ -27,14 +25,8 @@ st.write(
 
 @st.cache_data(show_spinner=False)
 def example_photos() -> dict[str, bytes]:
-    """Product-style photos made from the shipped test sample, one per example class."""
-    images, labels, _ = get_test_images(TASK)
-    rng = np.random.default_rng(7)
-    photos = {}
-    for class_name in EXAMPLE_CLASSES:
-        index = int(np.flatnonzero(labels == CLASS_NAMES[TASK].index(class_name))[0])
-        photos[f"example-{class_name.lower().replace(' ', '-')}.jpg"] = synthetic.photo_clothing(images[index], rng)
-    return photos
+    """The shipped product photos made from Fashion-MNIST test images, one per class."""
+    return {path.name: path.read_bytes() for path in sorted(EXAMPLES_DIR.glob("*.jpg"))}
 
 
 def chosen_files() -> tuple[str, list[tuple[str, bytes]]]:

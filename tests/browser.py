@@ -65,8 +65,11 @@ def free_port() -> int:
 def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     """Start `streamlit run app.py` on a free local port; once it is healthy, yield its URL, process and log."""
     port = free_port()
+    # -X importtime logs every module the server imports, so a test can check what was never imported.
     command = [
         sys.executable,
+        "-X",
+        "importtime",
         "-m",
         "streamlit",
         "run",

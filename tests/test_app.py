@@ -78,7 +78,7 @@ def test_every_other_page_runs_without_an_exception(page, title):
 def test_the_upload_page_classifies_the_chosen_example_photos():
     at = app().run()
     at.switch_page("pages/upload.py").run()
-    at.pills(key="examples").set_value(["example-sneaker.jpg", "example-trouser.jpg"]).run()
+    at.pills(key="examples").set_value(["sneaker.jpg", "trouser.jpg"]).run()
     assert not at.exception
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == ["Sneaker", "Trouser"]
     assert len(charts(at)) == 2
