@@ -30,7 +30,12 @@ TASKS: tuple[str, ...] = tuple(CLASS_NAMES)
 DATASET_OF_TASK: dict[str, str] = {"digits": "mnist", "fashion": "fashion-mnist"}
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
 # Epochs each model is trained for unless `train --epochs` says otherwise.
-DEFAULT_EPOCHS: dict[str, int] = {"cnn": 18, "mlp": 50}
+DEFAULT_EPOCHS: dict[tuple[str, str], int] = {
+    ("digits", "cnn"): 22,
+    ("digits", "mlp"): 50,
+    ("fashion", "cnn"): 18,
+    ("fashion", "mlp"): 50,
+}
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 MODELS_DIR = Path(os.environ.get("CLASSIFIER_MODELS_DIR", ASSETS_DIR / "models"))
