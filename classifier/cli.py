@@ -93,9 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model and write its files under assets/models/")
     task_options(train, model_required=True)
-    train.add_argument(
-        "--epochs", type=int, help="epochs (default: digits cnn 22, fashion cnn 18, mlp 50; see settings.DEFAULT_EPOCHS)"
-    )
+    defaults = ", ".join(f"{task} {kind}: {epochs}" for (task, kind), epochs in settings.DEFAULT_EPOCHS.items())
+    train.add_argument("--epochs", type=int, help=f"epochs (default: {defaults})")
     train.add_argument("--seed", type=int, default=1)
     train.add_argument("--limit", type=int, help="train on only this many images (for quick checks)")
     train.add_argument("--models-dir", type=Path, help=f"where to write (default: {settings.MODELS_DIR})")
