@@ -44,6 +44,28 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
+class _Interpreter:
+    """A LiteRT interpreter for a fixed batch size, with its input and output tensors looked up once."""
+
+    def __init__(self, content: bytes, batch_size: int, threads: int) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self._interpreter = Interpreter(model_content=content, num_threads=threads)
+        if batch_size != 1:
+            index = self._interpreter.get_input_details()[0]["index"]
+            self._interpreter.resize_tensor_input(index, [batch_size, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
+        self._interpreter.allocate_tensors()
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        output = self._interpreter.get_output_details()[0]
+        self._output = output["index"]
+        self.classes = int(output["shape"][-1])
+
+    def run(self, inputs: np.ndarray) -> np.ndarray:
+        self._interpreter.set_tensor(self._input, inputs)
+        self._interpreter.invoke()
+        return self._interpreter.get_tensor(self._output).copy()
+
+
 class _LiteRTBackend:
     """A LiteRT interpreter for single images, kept behind a lock; batches get a fresh interpreter per call.
 
@@ -56,38 +78,22 @@ class _LiteRTBackend:
     def __init__(self, content: bytes, path: Path, command: str) -> None:
         self._content = content
         try:
-            self._single = self._interpreter(batch_size=1, threads=1)
+            self._single = _Interpreter(content, batch_size=1, threads=1)
         except (ValueError, RuntimeError) as error:
             raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
         self._single_lock = threading.Lock()
 
-    def _interpreter(self, batch_size: int, threads: int):
-        from ai_edge_litert.interpreter import Interpreter
-
-        interpreter = Interpreter(model_content=self._content, num_threads=threads)
-        if batch_size != 1:
-            index = interpreter.get_input_details()[0]["index"]
-            interpreter.resize_tensor_input(index, [batch_size, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
-        interpreter.allocate_tensors()
-        return interpreter
-
-    @staticmethod
-    def _run(interpreter, inputs: np.ndarray) -> np.ndarray:
-        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], inputs)
-        interpreter.invoke()
-        return interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy()
-
     def logits(self, images: np.ndarray) -> np.ndarray:
         if len(images) == 1:
             with self._single_lock:
-                return self._run(self._single, images)
-        batch = self._interpreter(batch_size=BATCH_CHUNK, threads=os.cpu_count() or 1)
+                return self._single.run(images)
+        batch = _Interpreter(self._content, batch_size=BATCH_CHUNK, threads=os.cpu_count() or 1)
         chunk = np.zeros((BATCH_CHUNK, *images.shape[1:]), dtype=np.float32)
-        logits = np.empty((len(images), batch.get_output_details()[0]["shape"][-1]), dtype=np.float32)
+        logits = np.empty((len(images), batch.classes), dtype=np.float32)
         for start in range(0, len(images), BATCH_CHUNK):
             count = min(BATCH_CHUNK, len(images) - start)
             chunk[:count] = images[start : start + count]
-            logits[start : start + count] = self._run(batch, chunk)[:count]
+            logits[start : start + count] = batch.run(chunk)[:count]
         return logits
 
 
