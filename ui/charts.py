@@ -50,9 +50,9 @@ def probability_chart(
                 "class:N",
                 sort=list(class_names),
                 title=None,
-                axis=alt.Axis(labelAngle=-45 if len(class_names[0]) > 2 else 0),
+                axis=alt.Axis(labelAngle=-45 if max(map(len, class_names)) > 2 else 0, labelOverlap=False, labels=not compact),
             ),
-            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
+            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), title=None if compact else "probability"),
             color=alt.Color("colour:N", scale=None),
             tooltip=[alt.Tooltip("class:N"), alt.Tooltip("percent:N", title="probability")],
         )
@@ -73,7 +73,10 @@ def training_curve_chart(history: Sequence[dict], metric: str, height: int = 240
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "split:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#1f77b4", "#ff7f0e"])
+                "split:N",
+                title=None,
+                scale=alt.Scale(domain=["training", "validation"], range=["#1f77b4", "#ff7f0e"]),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=["epoch:Q", "split:N", alt.Tooltip("value:Q", format=".4f")],
         )
