@@ -6,8 +6,10 @@ import csv
 import io
 
 import streamlit as st
+from PIL import Image
 
 from classifier import ClassifierError, Prediction
+from classifier.preprocessing import open_image
 from classifier.settings import CLASS_NAMES, EXAMPLES_DIR, MAX_IMAGE_PIXELS
 from ui.charts import probability_chart
 from ui.loaders import get_classifier
@@ -53,10 +55,10 @@ def chosen_files() -> tuple[str, list[tuple[str, bytes]]]:
     return model_kind or "cnn", files
 
 
-def show_result(name: str, content: bytes, prediction: Prediction) -> None:
+def show_result(name: str, picture: Image.Image, prediction: Prediction) -> None:
     """One photo: the original, what the model sees, the answer and the ten probabilities."""
     photo_column, seen_column, answer_column = st.columns([1, 1, 3])
-    photo_column.image(thumbnail(content), caption=name)
+    photo_column.image(thumbnail(picture), caption=name)
     seen_column.image(pixelated(prediction.image28, 140), caption="What the model sees")
     with answer_column:
         st.metric(
@@ -91,11 +93,13 @@ except ClassifierError as error:
 rows = []
 for name, content in files:
     try:
-        prediction = classifier.predict(content, name=name)
+        # Decoded once, for both the model and the thumbnail.
+        picture = open_image(content, name)
+        prediction = classifier.predict(picture, name=name)
     except ClassifierError as error:
         st.error(str(error))
         continue
-    show_result(name, content, prediction)
+    show_result(name, picture, prediction)
     rows.append({"file": name, "prediction": prediction.class_name, "confidence": round(prediction.confidence, 4)})
 if rows:
     results_table(rows)

@@ -12,10 +12,8 @@ def pixelated(image28: np.ndarray, size: int = 168) -> Image.Image:
     return Image.fromarray(grey).resize((size, size), Image.Resampling.NEAREST)
 
 
-def thumbnail(data: bytes, size: int = 160) -> Image.Image:
-    """Return a small RGB copy of an uploaded image that has already been checked by the classifier."""
-    from classifier.preprocessing import open_image
-
-    picture = open_image(data).convert("RGB")
-    picture.thumbnail((size, size))
-    return picture
+def thumbnail(picture: Image.Image, size: int = 160) -> Image.Image:
+    """Return a small RGB copy of an uploaded picture."""
+    small = picture.convert("RGB")
+    small.thumbnail((size, size))
+    return small
