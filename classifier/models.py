@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import keras
 from keras import layers
 
@@ -21,8 +23,8 @@ def dense_head(dropout_rate: float) -> list[layers.Layer]:
     ]
 
 
-def build_mlp() -> keras.Sequential:
-    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout.
+def build_mlp(task: str) -> keras.Sequential:
+    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout (the same for both tasks).
 
     In 50-epoch trials here on Fashion-MNIST, dropout alone reached 89.5 % and dropout with batch
     normalisation 89.7 % (the tutorial reports 88.6 % without either). The layer sizes are the tutorial's.
@@ -39,34 +41,52 @@ def build_mlp() -> keras.Sequential:
     )
 
 
-def build_cnn() -> keras.Sequential:
-    """The MNIST tutorial's two convolution blocks, widened and regularised.
+@dataclass(frozen=True)
+class CnnShape:
+    """What differs between the digits CNN and the clothing CNN."""
 
-    The tutorial has Conv(16) -> Pool -> Conv(32) -> Pool -> Dense(128) -> Dense(10). Here the blocks
-    have 32 and 64 filters, each convolution and the Dense(128) are followed by batch normalisation,
-    and dropout follows each block and the Dense(128). Without batch normalisation, Fashion-MNIST
-    stopped at 92.6 % after 15 epochs.
+    filters: tuple[int, int]  # filters of the two convolution blocks
+    convolutions_per_block: int
+    block_dropout: float  # after each block
+    head_dropout: float  # after the Dense(128)
+
+
+# Digits: one convolution per block reaches 99.5 % and its augmentation keeps it from over-fitting.
+# Clothing needs more capacity. In an 18-epoch sweep (Keras on JAX, GPU, seeds 1-4), the digits' shape
+# reached 92.4 %, and 93.2 to 93.3 % without dropout after the blocks (92.96 % when trained here),
+# while two 3x3 convolutions per block with 24 and 48 filters reached 93.6 to 93.9 % in 12 to 18
+# epochs. An epoch costs about 2.5 times the digits' shape here (200 ms a batch), so 12 epochs fit in 20 minutes.
+CNN_SHAPES = {
+    "digits": CnnShape(filters=(32, 64), convolutions_per_block=1, block_dropout=0.25, head_dropout=0.4),
+    "fashion": CnnShape(filters=(24, 48), convolutions_per_block=2, block_dropout=0.15, head_dropout=0.3),
+}
+
+
+def build_cnn(task: str) -> keras.Sequential:
+    """The MNIST tutorial's two convolution blocks, widened and regularised (see CNN_SHAPES).
+
+    The tutorial has Conv(16) -> Pool -> Conv(32) -> Pool -> Dense(128) -> Dense(10). Here each
+    convolution and the Dense(128) are followed by batch normalisation, and dropout follows each
+    block and the Dense(128). Without batch normalisation, Fashion-MNIST stopped at 92.6 % after 15 epochs.
     """
-    input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
-    block_dropout_rate = 0.25
-    head_dropout_rate = 0.4
+    shape = CNN_SHAPES[task]
 
     def conv_block(filters: int) -> list[layers.Layer]:
-        return [
-            layers.Conv2D(filters, kernel_size=(3, 3), padding="same", use_bias=False),
-            layers.BatchNormalization(),
-            layers.Activation("relu"),
-            layers.MaxPooling2D(pool_size=(2, 2)),
-            layers.Dropout(block_dropout_rate),
-        ]
+        convolutions = []
+        for _ in range(shape.convolutions_per_block):
+            convolutions += [
+                layers.Conv2D(filters, kernel_size=(3, 3), padding="same", use_bias=False),
+                layers.BatchNormalization(),
+                layers.Activation("relu"),
+            ]
+        return [*convolutions, layers.MaxPooling2D(pool_size=(2, 2)), layers.Dropout(shape.block_dropout)]
 
     return keras.Sequential(
         [
-            keras.Input(shape=input_shape),
-            *conv_block(32),
-            *conv_block(64),
+            keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 1)),
+            *(layer for filters in shape.filters for layer in conv_block(filters)),
             layers.Flatten(),
-            *dense_head(head_dropout_rate),
+            *dense_head(shape.head_dropout),
         ],
         name="cnn",
     )

@@ -33,7 +33,7 @@ MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
 DEFAULT_EPOCHS: dict[tuple[str, str], int] = {
     ("digits", "cnn"): 22,
     ("digits", "mlp"): 50,
-    ("fashion", "cnn"): 18,
+    ("fashion", "cnn"): 12,
     ("fashion", "mlp"): 50,
 }
 

@@ -160,7 +160,7 @@ def train(
         .prefetch(2)
     )
 
-    model = BUILDERS[model_kind]()
+    model = BUILDERS[model_kind](task)
     schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=epochs * steps_per_epoch)
     model.compile(
         optimizer=keras.optimizers.Adam(schedule),
