@@ -31,7 +31,7 @@ DATASET_OF_TASK: dict[str, str] = {"digits": "mnist", "fashion": "fashion-mnist"
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
 # Epochs each model is trained for unless `train --epochs` says otherwise.
 DEFAULT_EPOCHS: dict[tuple[str, str], int] = {
-    ("digits", "cnn"): 22,
+    ("digits", "cnn"): 18,
     ("digits", "mlp"): 50,
     ("fashion", "cnn"): 12,
     ("fashion", "mlp"): 50,
