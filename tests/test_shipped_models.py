@@ -1,4 +1,4 @@
-"""The four shipped models meet their accuracy goals on the full official test sets."""
+"""The four shipped models meet their accuracy goals on the full official test sets and match the code that trains them."""
 
 from __future__ import annotations
 
@@ -36,3 +36,17 @@ def test_every_shipped_model_file_is_in_the_manifest_with_its_digest():
             for suffix in manifest.SUFFIXES:
                 path = settings.model_path(task, model_kind, suffix)
                 assert entries[path.name] == manifest.file_sha256(path)
+
+
+@pytest.mark.parametrize(("task", "model_kind"), list(GOALS))
+def test_each_shipped_model_has_the_architecture_that_train_builds(task, model_kind):
+    """A change to classifier/models.py must come with retrained models, or the shipped ones are not reproducible."""
+    import keras
+
+    from classifier.models import BUILDERS
+
+    def layer_configs(model) -> list[tuple[str, dict]]:
+        return [(type(layer).__name__, {k: v for k, v in layer.get_config().items() if k != "name"}) for layer in model.layers]
+
+    shipped = keras.saving.load_model(settings.model_path(task, model_kind, ".keras"), compile=False, safe_mode=True)
+    assert layer_configs(shipped) == layer_configs(BUILDERS[model_kind](task))
