@@ -28,6 +28,7 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
 }
 TASKS: tuple[str, ...] = tuple(CLASS_NAMES)
 DATASET_OF_TASK: dict[str, str] = {"digits": "mnist", "fashion": "fashion-mnist"}
+DATASET_TITLES: dict[str, str] = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
 # Epochs each model is trained for unless `train --epochs` says otherwise.
 DEFAULT_EPOCHS: dict[tuple[str, str], int] = {

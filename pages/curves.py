@@ -5,18 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from classifier import ClassifierError
-from classifier.settings import MODEL_KINDS, TASKS
+from classifier.settings import DATASET_OF_TASK, DATASET_TITLES, MODEL_KINDS, TASKS
 from ui.charts import training_curve_chart
 from ui.loaders import get_history, get_metrics
 
-TASK_TITLES = {"digits": "Digits (MNIST)", "fashion": "Clothing (Fashion-MNIST)"}
+TASK_NOUNS = {"digits": "Digits", "fashion": "Clothing"}
+TASK_TITLES = {task: f"{TASK_NOUNS[task]} ({DATASET_TITLES[DATASET_OF_TASK[task]]})" for task in TASKS}
 
 st.title("Training curves")
 st.write(
     "How each shipped model learned: loss and accuracy per epoch on the training images and on the "
     "held-out validation images, then its score on the official 10,000-image test set and its layers. "
-    "A validation curve that turns up while training goes down is overfitting. Training accuracy sits "
-    "below validation accuracy here because training images are augmented and dropout is on while training."
+    "A validation curve that turns up while training goes down is overfitting. Training accuracy can sit "
+    "below validation accuracy because training images are augmented and dropout is on while training."
 )
 
 

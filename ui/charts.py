@@ -59,15 +59,19 @@ def probability_chart(
     )
 
 
-def training_curve_chart(history: Sequence[dict], metric: str, height: int = 240) -> alt.Chart:
-    """Training and validation `metric` ('loss' or 'accuracy') per epoch, as two lines."""
+def training_curve_chart(history: Sequence[dict], metric: str, height: int = 300) -> alt.Chart:
+    """Training and validation `metric` ('loss' or 'accuracy') per epoch, as two lines.
+
+    The y axis names the metric; a chart title as well would take height from the plot, since
+    Streamlit fits title, legend, axes and plot into `height` together.
+    """
     values = [
         {"epoch": int(row["epoch"]), "value": float(row[key]), "split": split}
         for row in history
         for key, split in ((metric, "training"), (f"val_{metric}", "validation"))
     ]
     return (
-        alt.Chart(alt.Data(values=values), height=height, title=metric)
+        alt.Chart(alt.Data(values=values), height=height)
         .mark_line(point=True)
         .encode(
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),

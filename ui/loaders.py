@@ -30,20 +30,18 @@ def get_metrics(task: str, model_kind: str) -> dict:
 def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, str]:
     """Return test images, labels and where they came from: the full test set if fetched, else the sample."""
     dataset = settings.DATASET_OF_TASK[task]
+    title = settings.DATASET_TITLES[dataset]
     if datasets.is_fetched(dataset):
         try:
             split = datasets.load_split(dataset, "test")
-            return split.images, split.labels, f"the full {dataset} test set ({len(split.labels):,} images)"
+            return split.images, split.labels, f"the full {title} test set ({len(split.labels):,} images)"
         except datasets.DataError:
             pass
     split = datasets.load_sample(task)
     return (
         split.images,
         split.labels,
-        (
-            f"the shipped sample of {len(split.labels)} {dataset} test images "
-            "(run `python -m classifier fetch-data` for all 10,000)"
-        ),
+        (f"the shipped sample of {len(split.labels)} {title} test images (run `python -m classifier fetch-data` for all 10,000)"),
     )
 
 
