@@ -41,7 +41,7 @@ def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, str]:
     return (
         split.images,
         split.labels,
-        (f"the shipped sample of {len(split.labels)} {title} test images (run `python -m classifier fetch-data` for all 10,000)"),
+        f"the shipped sample of {len(split.labels)} {title} test images (run `python -m classifier fetch-data` for all 10,000)",
     )
 
 
