@@ -9,7 +9,7 @@ import sys
 from PIL import Image
 
 from classifier import settings
-from tests.conftest import large_digit
+from tests.conftest import imported_modules, large_digit
 
 
 def run_cli(*arguments: str) -> subprocess.CompletedProcess:
@@ -65,8 +65,6 @@ def test_predict_never_imports_tensorflow_or_keras(tmp_path, mnist_test):
         cwd=settings.PROJECT_ROOT,
         timeout=120,
     )
-    imported = {
-        line.rsplit("|", 1)[1].strip().split(".")[0] for line in result.stderr.splitlines() if line.startswith("import time:")
-    }
+    imported = imported_modules(result.stderr)
     assert result.returncode == 0 and "ai_edge_litert" in imported
     assert not imported & {"tensorflow", "keras"}
