@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from classifier import ClassifierError, datasets, load_classifier, settings, synthetic  # noqa: E402
-from classifier.preprocessing import open_image  # noqa: E402
+from classifier import ClassifierError, datasets, load_classifier, settings, synthetic, tasks
+from classifier.preprocessing import open_image
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
 INPUTS_PER_TASK = 32
@@ -28,10 +25,12 @@ INPUTS_PER_TASK = 32
 def make_inputs() -> list[tuple[str, object]]:
     """Canvas drawings and decoded product photos made from the test sets."""
     rng = np.random.default_rng(0)
-    digits = datasets.load_split("mnist", "test")
-    fashion = datasets.load_split("fashion-mnist", "test")
-    inputs = [("digits", synthetic.canvas_digit(digits.images[i], rng)) for i in range(INPUTS_PER_TASK)]
-    inputs += [("fashion", open_image(synthetic.photo_clothing(fashion.images[i], rng))) for i in range(INPUTS_PER_TASK)]
+    inputs = []
+    for task in tasks.all_tasks():
+        test = datasets.load_split(task.dataset, "test")
+        for image in test.images[:INPUTS_PER_TASK]:
+            given = synthetic.realistic(task, image, rng)
+            inputs.append((task.name, open_image(given) if isinstance(given, bytes) else given))
     return inputs
 
 
@@ -40,7 +39,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--per-thread", type=int, default=500)
     args = parser.parse_args()
-    classifiers = {(task, kind): load_classifier(task, kind) for task in settings.TASKS for kind in settings.MODEL_KINDS}
+    classifiers = {(task, kind): load_classifier(task, kind) for task in tasks.names() for kind in settings.MODEL_KINDS}
     inputs = make_inputs()
     jobs = [(task, kind, index) for index, (task, _) in enumerate(inputs) for kind in settings.MODEL_KINDS]
     expected = {job: classifiers[job[:2]].predict(inputs[job[2]][1]).probabilities for job in jobs}

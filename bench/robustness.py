@@ -14,31 +14,26 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from classifier import datasets, load_classifier, settings, synthetic  # noqa: E402
-from classifier.preprocessing import open_image, preprocess  # noqa: E402
+from classifier import datasets, load_classifier, settings, synthetic, tasks
+from classifier.preprocessing import open_image, preprocess
 
 RESULTS = Path(__file__).resolve().parent / "results" / "robustness.json"
 
 
-def realistic_inputs(task: str, n: int, seed: int) -> tuple[list, np.ndarray]:
-    test = datasets.load_split(settings.DATASET_OF_TASK[task], "test")
+def realistic_inputs(task: tasks.Task, n: int, seed: int) -> tuple[list, np.ndarray]:
+    test = datasets.load_split(task.dataset, "test")
     rng = np.random.default_rng(seed)
     indices = rng.choice(len(test.labels), size=n, replace=False)
-    if task == "digits":
-        inputs = [synthetic.canvas_digit(test.images[i], rng) for i in indices]
-    else:
-        inputs = [synthetic.photo_clothing(test.images[i], rng) for i in indices]
+    inputs = [synthetic.realistic(task, test.images[i], rng) for i in indices]
     return inputs, test.labels[indices].astype(int)
 
 
-def score(task: str, inputs: list, labels: np.ndarray) -> dict:
+def score(task: tasks.Task, inputs: list, labels: np.ndarray) -> dict:
     ours = np.stack([preprocess(task, open_image(x) if isinstance(x, bytes) else x) for x in inputs])
     naive = np.stack([synthetic.naive_resize(x) for x in inputs])
     row = {}
     for model_kind in settings.MODEL_KINDS:
-        classifier = load_classifier(task, model_kind)
+        classifier = load_classifier(task.name, model_kind)
         row[model_kind] = float(np.mean(classifier.predict_batch(ours).argmax(1) == labels))
         row[f"{model_kind}_naive_resize"] = float(np.mean(classifier.predict_batch(naive).argmax(1) == labels))
     return row
@@ -50,16 +45,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     results = {"n": args.n, "seed": args.seed}
-    for task, kind in (("digits", "canvas-like digits"), ("fashion", "photo-like clothing")):
+    for task in tasks.all_tasks():
+        kind = f"{synthetic.REALISTIC_KINDS[task.input_kind]} {task.title.lower()}"
         started = time.perf_counter()
         inputs, labels = realistic_inputs(task, args.n, args.seed)
-        results[task] = {"input": kind, **score(task, inputs, labels)}
+        results[task.name] = {"input": kind, **score(task, inputs, labels)}
         print(f"{kind}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     print(f"| input ({args.n} test images each) | CNN | MLP | CNN, naive resize | MLP, naive resize |")
     print("|---|---|---|---|---|")
-    for task in ("digits", "fashion"):
+    for task in tasks.names():
         row = results[task]
         cells = [row["cnn"], row["mlp"], row["cnn_naive_resize"], row["mlp_naive_resize"]]
         print(f"| {row['input']} | " + " | ".join(f"{100 * cell:.1f} %" for cell in cells) + " |")

@@ -2,7 +2,8 @@
 
 Usage: python bench/speed.py [--skip-app]. Prints a Markdown table and writes bench/results/speed.json:
 - single-image latency p50/p95 from a 280x280 RGBA canvas array to probabilities (preprocessing,
-  inference and both), for the CNN and the MLP, next to the tutorial's `model.predict` on the same image;
+  inference and both), and of `explain()` (the inside view), for the CNN and the MLP, next to the
+  tutorial's `model.predict` on the same image;
 - batch throughput over the 10,000 MNIST test images;
 - cold start: a new process importing the package, loading a model and making its first prediction;
 - the running app: time from `streamlit run` to the first prediction shown in Chromium, and its resident
@@ -22,11 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from classifier import datasets, load_classifier, settings, synthetic
+from classifier.preprocessing import preprocess
 
-from classifier import datasets, load_classifier, settings, synthetic  # noqa: E402
-from classifier.preprocessing import preprocess_digit  # noqa: E402
+ROOT = settings.PROJECT_ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results" / "speed.json"
 
@@ -50,12 +50,14 @@ def single_image(canvas: np.ndarray, repeats: int) -> dict:
     results = {}
     for model_kind in settings.MODEL_KINDS:
         classifier = load_classifier("digits", model_kind)
-        image28 = preprocess_digit(canvas)
+        image28 = preprocess("digits", canvas)
         classifier.predict(canvas)  # warm up
         results[model_kind] = {
-            "preprocessing": percentiles(timed(repeats, preprocess_digit, canvas)),
+            "preprocessing": percentiles(timed(repeats, preprocess, "digits", canvas)),
             "inference": percentiles(timed(repeats, classifier.predict_batch, image28[None])),
             "end_to_end": percentiles(timed(repeats, classifier.predict, canvas)),
+            # The inside view: every layer, the occlusion why-map and the six nearest training images.
+            "explain": percentiles(timed(max(50, repeats // 5), classifier.explain, canvas)),
         }
     return results
 
@@ -65,7 +67,7 @@ def tutorial_predict(canvas: np.ndarray, repeats: int) -> dict:
     import keras
 
     results = {}
-    image28 = preprocess_digit(canvas)[None, ..., None]
+    image28 = preprocess("digits", canvas)[None, ..., None]
     for model_kind in settings.MODEL_KINDS:
         model = keras.saving.load_model(settings.model_path("digits", model_kind, ".keras"), compile=False)
         model.predict(image28, verbose=0)
@@ -106,7 +108,7 @@ def cold_start(repeats: int = 3) -> dict:
 
 def running_app() -> dict:
     """Time to the first prediction in Chromium after `streamlit run` starts, and memory after every page."""
-    from tests import browser
+    from harness import browser
 
     with browser.chromium() as chromium:
         page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -165,7 +167,7 @@ def print_table(results: dict) -> None:
     print("| measure | CNN | MLP |")
     print("|---|---|---|")
     single = results["single_image"]
-    for part in ("preprocessing", "inference", "end_to_end"):
+    for part in ("preprocessing", "inference", "end_to_end", "explain"):
         cells = [f"{single[m][part]['p50_ms']:.3f} / {single[m][part]['p95_ms']:.3f} ms" for m in settings.MODEL_KINDS]
         print(f"| {part.replace('_', ' ')}, p50 / p95 | " + " | ".join(cells) + " |")
     cells = [f"{results['tutorial_model_predict'][m]['p50_ms']:.1f} ms" for m in settings.MODEL_KINDS]

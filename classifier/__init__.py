@@ -1,7 +1,7 @@
 """Digit and clothing classifiers: datasets, training, preprocessing and inference.
 
-The public API is `load_classifier(task, model)` and the errors in `classifier.errors`. Importing this
-package does not import TensorFlow or Keras: serving runs on LiteRT.
+The public API is `load_classifier(task, model)`, the tasks in `classifier.tasks` and the errors in
+`classifier.errors`. Importing this package does not import TensorFlow or Keras: serving runs on LiteRT.
 """
 
 from classifier.errors import (
@@ -13,12 +13,12 @@ from classifier.errors import (
     UnreadableImageError,
 )
 from classifier.inference import Classifier, Prediction, load_classifier
-from classifier.settings import CLASS_NAMES, MODEL_KINDS, TASKS
+from classifier.settings import MODEL_KINDS
+from classifier.tasks import Task
 
 __all__ = [
-    "CLASS_NAMES",
     "MODEL_KINDS",
-    "TASKS",
+    "Task",
     "Classifier",
     "ClassifierError",
     "DataError",

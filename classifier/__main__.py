@@ -1,4 +1,4 @@
-"""The command line: `python -m classifier fetch-data|train|evaluate|predict`."""
+"""The command line: `python -m classifier fetch-data|make-sample|train|calibrate|evaluate|predict|tasks|model-table`."""
 
 from classifier.cli import main
 

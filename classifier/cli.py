@@ -1,4 +1,4 @@
-"""Argument parsing and the subcommands of `python -m classifier`."""
+"""Argument parsing and the subcommands of `python -m classifier` (also installed as `classifier`)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,27 @@ import json
 import sys
 from pathlib import Path
 
-from classifier import settings
+from classifier import settings, tasks
 from classifier.errors import ClassifierError
 
 
 def _fetch_data(args: argparse.Namespace) -> int:
     from classifier import datasets
 
-    for dataset in datasets.DIGESTS:
-        datasets.fetch(dataset, args.data_dir, report=lambda line: print(line, file=sys.stderr))
+    for task in tasks.all_tasks():
+        datasets.fetch(task.dataset, args.data_dir, report=lambda line: print(line, file=sys.stderr))
     return 0
 
 
 def _make_sample(args: argparse.Namespace) -> int:
     from classifier import datasets, synthetic
 
-    for task in settings.TASKS:
+    for task in tasks.all_tasks():
         print(datasets.write_sample(task, data_dir=args.data_dir), file=sys.stderr)
-    clothing = datasets.load_sample("fashion")
-    for path in synthetic.write_example_photos(clothing.images, clothing.labels):
-        print(path, file=sys.stderr)
+        if task.input_kind == "photo":
+            sample = datasets.load_sample(task)
+            for path in synthetic.write_example_photos(task, sample.images, sample.labels):
+                print(path, file=sys.stderr)
     return 0
 
 
@@ -46,17 +47,24 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from classifier.calibration import calibrate
+
+    print(json.dumps(calibrate(args.task, args.model, models_dir=args.models_dir, data_dir=args.data_dir, seed=args.seed)))
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from classifier.evaluation import evaluate
 
-    print(json.dumps(evaluate(args.task, args.model, data_dir=args.data_dir)))
+    print(json.dumps(evaluate(args.task, args.model, data_dir=args.data_dir, models_dir=args.models_dir)))
     return 0
 
 
 def _predict(args: argparse.Namespace) -> int:
     from classifier.inference import load_classifier
 
-    classifier = load_classifier(args.task, args.model)
+    classifier = load_classifier(args.task, args.model, args.models_dir)
     failures = 0
     for file in args.files:
         try:
@@ -66,6 +74,8 @@ def _predict(args: argparse.Namespace) -> int:
                 "label": result.label,
                 "class_name": result.class_name,
                 "probabilities": [round(float(p), 6) for p in result.probabilities],
+                "in_domain": result.in_domain,
+                "domain_score": round(result.domain_score, 4),
             }
         except ClassifierError as error:
             failures += 1
@@ -74,16 +84,43 @@ def _predict(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _list_tasks(args: argparse.Namespace) -> int:
+    for task in tasks.all_tasks():
+        line = {
+            "task": task.name,
+            "dataset": task.dataset.title,
+            "input": task.input_kind,
+            "classes": list(task.class_names),
+            "models": [settings.model_stem(task.name, kind) for kind in settings.MODEL_KINDS],
+        }
+        print(json.dumps(line, ensure_ascii=False))
+    return 0
+
+
+def _model_table(args: argparse.Namespace) -> int:
+    from classifier import reports
+
+    table = reports.model_table(args.models_dir)
+    if not args.write:
+        print(table, end="")
+        return 0
+    readme = settings.PROJECT_ROOT / "README.md"
+    readme.write_text(reports.with_model_table(readme.read_text(), table))
+    print(f"Wrote the model table into {readme}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    data_help = f"data folder (default: ${settings.DATA_DIR_ENV} or {settings.DEFAULT_DATA_DIR})"
+    models_help = f"models folder (default: $CLASSIFIER_MODELS_DIR or {settings.MODELS_DIR})"
 
     def task_options(command: argparse.ArgumentParser, model_required: bool) -> None:
-        command.add_argument("--task", required=True, choices=settings.TASKS)
+        command.add_argument("--task", required=True, choices=tasks.names())
         command.add_argument("--model", choices=settings.MODEL_KINDS, required=model_required, default="cnn")
 
-    data_help = f"data folder (default: ${settings.DATA_DIR_ENV} or {settings.DEFAULT_DATA_DIR})"
-    fetch = commands.add_parser("fetch-data", help="download and verify MNIST and Fashion-MNIST")
+    fetch = commands.add_parser("fetch-data", help="download and verify every task's dataset (MNIST, Fashion-MNIST)")
     fetch.add_argument("--data-dir", help=data_help)
     fetch.set_defaults(run=_fetch_data)
 
@@ -93,23 +130,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model and write its files under assets/models/")
     task_options(train, model_required=True)
-    defaults = ", ".join(f"{task} {kind}: {epochs}" for (task, kind), epochs in settings.DEFAULT_EPOCHS.items())
+    defaults = "; ".join(f"{task.name} {kind}: {epochs}" for task in tasks.all_tasks() for kind, epochs in task.epochs.items())
     train.add_argument("--epochs", type=int, help=f"epochs (default: {defaults})")
     train.add_argument("--seed", type=int, default=1)
     train.add_argument("--limit", type=int, help="train on only this many images (for quick checks)")
-    train.add_argument("--models-dir", type=Path, help=f"where to write (default: {settings.MODELS_DIR})")
+    train.add_argument("--models-dir", type=Path, help=models_help)
     train.add_argument("--data-dir", help=data_help)
     train.set_defaults(run=_train)
 
-    evaluate = commands.add_parser("evaluate", help="score a shipped model on the full test set")
+    calibrate = commands.add_parser(
+        "calibrate", help="fit a trained model's temperature and domain check (train does it too); no TensorFlow"
+    )
+    task_options(calibrate, model_required=True)
+    calibrate.add_argument("--seed", type=int, default=1, help="the seed the model was trained with (its validation split)")
+    calibrate.add_argument("--models-dir", type=Path, help=models_help)
+    calibrate.add_argument("--data-dir", help=data_help)
+    calibrate.set_defaults(run=_calibrate)
+
+    evaluate = commands.add_parser("evaluate", help="score a model on its task's full test set")
     task_options(evaluate, model_required=True)
     evaluate.add_argument("--data-dir", help=data_help)
+    evaluate.add_argument("--models-dir", type=Path, help=models_help)
     evaluate.set_defaults(run=_evaluate)
 
     predict = commands.add_parser("predict", help="classify image files, one JSON line per file")
     task_options(predict, model_required=False)
+    predict.add_argument("--models-dir", type=Path, help=models_help)
     predict.add_argument("files", nargs="+", metavar="FILE")
     predict.set_defaults(run=_predict)
+
+    listing = commands.add_parser("tasks", help="list the tasks, one JSON line each")
+    listing.set_defaults(run=_list_tasks)
+
+    table = commands.add_parser("model-table", help="print the README's table of shipped models (from tasks and metrics)")
+    table.add_argument("--write", action="store_true", help="write it into README.md instead")
+    table.add_argument("--models-dir", type=Path, help=models_help)
+    table.set_defaults(run=_model_table)
     return parser
 
 

@@ -1,10 +1,16 @@
-"""Writing files so that a reader never sees half of one: write a temporary file, then rename it."""
+"""Files as this project reads and writes them: their SHA-256, and writes that a reader never sees half of."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+
+def sha256(content: bytes) -> str:
+    """The SHA-256 of some bytes, as 64 hex digits: how model and data files are checked."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -1,13 +1,15 @@
-"""The inference API: load a shipped model and turn images into ten class probabilities.
+"""The inference API: load a shipped model and turn images into calibrated class probabilities and a domain check.
 
 Serving runs on the LiteRT interpreter and never imports TensorFlow or Keras. When a model has no
-`.tflite` file, it falls back to Keras and logs that once.
+`.tflite` file, it falls back to Keras and logs that once. Each model's temperature, domain network
+and threshold come from its `.domain.npz` (classifier/domain.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from classifier import manifest, settings
+from classifier import domain, explain, manifest, settings, tasks
 from classifier.errors import ModelFileError
 from classifier.preprocessing import preprocess
 
@@ -23,29 +25,29 @@ logger = logging.getLogger(__name__)
 
 # Batches are run through an interpreter sized for this many images at a time.
 BATCH_CHUNK = 32
+# What a served model gives for each image (classifier.models.serving_model): the class scores
+# before softmax, and the penultimate layer's activations.
+OUTPUTS = ("logits", "features")
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """What a model made of one input."""
+    """What a model made of one input: its calibrated probabilities and whether the input looks like its training data."""
 
     label: int
     class_name: str
     probabilities: np.ndarray
     image28: np.ndarray
+    in_domain: bool
+    domain_score: float  # higher = more like the training data; below the model's threshold = out of domain
 
     @property
     def confidence(self) -> float:
         return float(self.probabilities[self.label])
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
-
-
 class _Interpreter:
-    """A LiteRT interpreter for a fixed batch size, with its input and output tensors looked up once."""
+    """A LiteRT interpreter for a fixed batch size, with its input and named output tensors looked up once."""
 
     def __init__(self, content: bytes, batch_size: int, threads: int) -> None:
         from ai_edge_litert.interpreter import Interpreter
@@ -56,14 +58,22 @@ class _Interpreter:
             self._interpreter.resize_tensor_input(index, [batch_size, settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
         self._interpreter.allocate_tensors()
         self._input = self._interpreter.get_input_details()[0]["index"]
-        output = self._interpreter.get_output_details()[0]
-        self._output = output["index"]
-        self.classes = int(output["shape"][-1])
+        # The outputs by the names training gave them (models.serving_model), from the model's signature.
+        details = self._interpreter.get_signature_runner().get_output_details()
+        self._outputs = {name: detail["index"] for name, detail in details.items()}
+        if not set(OUTPUTS) <= set(self._outputs):
+            raise ValueError(f"its outputs are {sorted(self._outputs)}, without {list(OUTPUTS)}")
+        self.shapes = {name: tuple(int(size) for size in detail["shape"][1:]) for name, detail in details.items()}
 
-    def run(self, inputs: np.ndarray) -> np.ndarray:
+    @property
+    def names(self) -> list[str]:
+        """Every output's name: OUTPUTS, then the shown layers' in model order."""
+        return sorted(self._outputs, key=lambda name: (name not in OUTPUTS, name))
+
+    def run(self, inputs: np.ndarray, names: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
         self._interpreter.set_tensor(self._input, inputs)
         self._interpreter.invoke()
-        return self._interpreter.get_tensor(self._output).copy()
+        return {name: self._interpreter.get_tensor(self._outputs[name]).copy() for name in names}
 
 
 class _LiteRTBackend:
@@ -71,87 +81,146 @@ class _LiteRTBackend:
 
     A batch interpreter holds working memory for BATCH_CHUNK images (about 6 MB for the CNN), so it
     is made for each batch (about 10 ms) rather than kept in a long-running app for a rare batch.
+    The one exception is the explanation's occlusion batch (`logits_now`), which runs on every stroke
+    when the inside view is shown: its interpreter is made on first use and kept, behind its own lock.
     """
 
     name = "litert"
 
-    def __init__(self, content: bytes, path: Path, command: str) -> None:
+    def __init__(self, content: bytes, path: Path, recreate: str) -> None:
         self._content = content
         try:
             self._single = _Interpreter(content, batch_size=1, threads=1)
         except (ValueError, RuntimeError) as error:
-            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
+            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). {recreate}") from error
         self._single_lock = threading.Lock()
+        self._kept_batch: _Interpreter | None = None
+        self._kept_lock = threading.Lock()
 
-    def logits(self, images: np.ndarray) -> np.ndarray:
+    def logits_now(self, images: np.ndarray) -> np.ndarray:
+        """Logits of a batch through the kept batch interpreter, one thread, BATCH_CHUNK images at a time."""
+        with self._kept_lock:
+            if self._kept_batch is None:
+                self._kept_batch = _Interpreter(self._content, batch_size=BATCH_CHUNK, threads=1)
+            chunk = np.zeros((BATCH_CHUNK, *images.shape[1:]), dtype=np.float32)
+            logits = []
+            for start in range(0, len(images), BATCH_CHUNK):
+                count = min(BATCH_CHUNK, len(images) - start)
+                chunk[:count] = images[start : start + count]
+                logits.append(self._kept_batch.run(chunk, ("logits",))["logits"][:count])
+        return np.concatenate(logits)
+
+    @property
+    def layer_names(self) -> list[str]:
+        return [name for name in self._single.names if name not in OUTPUTS]
+
+    def outputs(self, images: np.ndarray, names: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
         if len(images) == 1:
             with self._single_lock:
-                return self._single.run(images)
+                return self._single.run(images, names)
         batch = _Interpreter(self._content, batch_size=BATCH_CHUNK, threads=os.cpu_count() or 1)
         chunk = np.zeros((BATCH_CHUNK, *images.shape[1:]), dtype=np.float32)
-        logits = np.empty((len(images), batch.classes), dtype=np.float32)
+        outputs = {name: np.empty((len(images), *batch.shapes[name]), dtype=np.float32) for name in names}
         for start in range(0, len(images), BATCH_CHUNK):
             count = min(BATCH_CHUNK, len(images) - start)
             chunk[:count] = images[start : start + count]
-            logits[start : start + count] = batch.run(chunk)[:count]
-        return logits
+            for name, values in batch.run(chunk, names).items():
+                outputs[name][start : start + count] = values[:count]
+        return outputs
 
 
 class _KerasBackend:
-    """The fallback when a model has no LiteRT file: the Keras model, loaded in safe mode."""
+    """The fallback when a model has no LiteRT file: the Keras model, loaded in safe mode.
+
+    Keras loads only from a file, so the bytes the manifest verified are written to a private
+    temporary file and loaded from there: what is loaded is what was checked.
+    """
 
     name = "keras"
 
-    def __init__(self, content: bytes, path: Path, command: str) -> None:
+    def __init__(self, content: bytes, path: Path, recreate: str) -> None:
         import keras
 
         try:
-            self._model = keras.saving.load_model(path, compile=False, safe_mode=True)
+            with tempfile.TemporaryDirectory() as folder:
+                verified = Path(folder) / path.name
+                verified.write_bytes(content)
+                model = keras.saving.load_model(verified, compile=False, safe_mode=True)
         except Exception as error:  # Keras raises many types for a damaged archive.
-            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). Recreate it with `{command}`.") from error
+            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). {recreate}") from error
+        from classifier.models import serving_model
+
+        self._model = serving_model(model)
         self._lock = threading.Lock()
 
-    def logits(self, images: np.ndarray) -> np.ndarray:
+    @property
+    def layer_names(self) -> list[str]:
+        return sorted(name for name in self._model.output if name not in OUTPUTS)
+
+    def logits_now(self, images: np.ndarray) -> np.ndarray:
+        return self.outputs(images, ("logits",))["logits"]
+
+    def outputs(self, images: np.ndarray, names: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
         with self._lock:
-            return np.asarray(self._model(images, training=False))
+            # The functional model takes its one input as a list, as it was built.
+            values = self._model([images], training=False)
+        return {name: np.asarray(values[name]) for name in names}
 
 
 class Classifier:
     """One trained model for one task, ready to predict; safe to share between threads."""
 
-    def __init__(self, task: str, model_kind: str, models_dir: Path | None = None) -> None:
-        settings.check_task(task, model_kind)
-        self.task = task
+    def __init__(self, task: str, model_kind: str, models_dir: Path | None = None, domain_check: bool = True) -> None:
+        """Load a model's files; `domain_check=False` skips its .domain.npz (for calibration, which makes it)."""
+        settings.check_model_kind(model_kind)
+        self.spec = tasks.get(task)
+        self.task = self.spec.name
         self.model_kind = model_kind
-        self.class_names: tuple[str, ...] = settings.CLASS_NAMES[task]
-        command = settings.train_command(task, model_kind)
+        self.class_names: tuple[str, ...] = self.spec.class_names
+        recreate = settings.recreate_hint(self.task, model_kind)
         litert_path = settings.model_path(task, model_kind, ".tflite", models_dir)
         if litert_path.exists():
-            self._backend = _LiteRTBackend(manifest.verified_bytes(litert_path, task, model_kind), litert_path, command)
+            self._backend = _LiteRTBackend(manifest.verified_bytes(litert_path, task, model_kind), litert_path, recreate)
         else:
             keras_path = settings.model_path(task, model_kind, ".keras", models_dir)
             content = manifest.verified_bytes(keras_path, task, model_kind)
-            logger.warning(
-                "%s is missing: serving %s with Keras, which is slower. %s recreates it.",
-                litert_path,
-                keras_path,
-                command,
-            )
-            self._backend = _KerasBackend(content, keras_path, command)
+            logger.warning("%s is missing: serving %s with Keras, which is slower. %s", litert_path, keras_path, recreate)
+            self._backend = _KerasBackend(content, keras_path, recreate)
+        self.domain = domain.load(self.task, model_kind, models_dir) if domain_check else None
+        self._models_dir = models_dir
+        self._neighbours: explain.NeighbourIndex | None = None
+        self._neighbours_lock = threading.Lock()
 
     @property
     def backend(self) -> str:
         """'litert' or 'keras'."""
         return self._backend.name
 
-    def predict_batch(self, images28: np.ndarray) -> np.ndarray:
-        """Return (N, 10) probabilities for (N, 28, 28) images in 0..1, ink bright on black."""
+    @property
+    def layer_names(self) -> list[str]:
+        """The served names of the shown layers' outputs, in model order (see models.serving_model)."""
+        return self._backend.layer_names
+
+    def outputs_batch(self, images28: np.ndarray, names: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
+        """Return the model's raw outputs for (N, 28, 28) images in 0..1, by name.
+
+        By default "logits" (N, classes) and "features" (N, 128); any of `layer_names` on request.
+        """
         images = np.asarray(images28, dtype=np.float32)
         if images.ndim != 3 or images.shape[1:] != (settings.IMAGE_SIZE, settings.IMAGE_SIZE):
-            raise ValueError(f"predict_batch takes an (N, 28, 28) array, not {images.shape}.")
+            raise ValueError(f"The model takes an (N, 28, 28) array, not {images.shape}.")
         if len(images) == 0:
-            return np.zeros((0, 10), dtype=np.float32)
-        return softmax(self._backend.logits(images[..., None]))
+            return {"logits": np.zeros((0, self.spec.num_classes), np.float32), "features": np.zeros((0, 0), np.float32)}
+        return self._backend.outputs(images[..., None], names)
+
+    def predict_batch(self, images28: np.ndarray) -> np.ndarray:
+        """Return (N, classes) calibrated probabilities for (N, 28, 28) images in 0..1, ink bright on black."""
+        return self.domain.probabilities(self.outputs_batch(images28)["logits"])
+
+    def domain_scores(self, images28: np.ndarray) -> np.ndarray:
+        """Return (N,) domain scores: higher = more like the training data; below `domain.threshold` = out of domain."""
+        outputs = self.outputs_batch(images28)
+        return self.domain.scores(outputs["logits"], outputs["features"])
 
     def predict(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> Prediction:
         """Preprocess one drawing or photo and classify it.
@@ -159,10 +228,48 @@ class Classifier:
         Raises EmptyImageError when there is nothing to classify and UnreadableImageError when the
         input cannot be decoded; both messages name the input when `name` (or a path) is given.
         """
-        image28 = preprocess(self.task, image, name)
-        probabilities = self.predict_batch(image28[None])[0]
+        image28 = preprocess(self.spec, image, name)
+        return self._prediction(image28, self.outputs_batch(image28[None]))
+
+    def _prediction(self, image28: np.ndarray, outputs: dict[str, np.ndarray]) -> Prediction:
+        probabilities = self.domain.probabilities(outputs["logits"])[0]
+        score = float(self.domain.scores(outputs["logits"], outputs["features"])[0])
         label = int(np.argmax(probabilities))
-        return Prediction(label, self.class_names[label], probabilities, image28)
+        return Prediction(label, self.class_names[label], probabilities, image28, score >= self.domain.threshold, score)
+
+    def explain(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> explain.Explanation:
+        """Predict, and show how: every shown layer's activity, the why-map and the nearest training images.
+
+        See classifier/explain.py. Raises what `predict` raises, and ModelFileError when the model's
+        neighbour file is missing or damaged.
+        """
+        image28 = preprocess(self.spec, image, name)
+        layer_names = tuple(self.layer_names)
+        outputs = self.outputs_batch(image28[None], OUTPUTS + layer_names)
+        prediction = self._prediction(image28, outputs)
+        layers, counts = [], {}
+        for layer_name in layer_names:
+            values = outputs[layer_name][0]
+            kind = "pooling" if layer_name.endswith("pooling") else "convolution" if values.ndim == 3 else "dense"
+            counts[kind] = counts.get(kind, 0) + 1
+            layers.append(explain.Layer(f"{kind} {counts[kind]}", kind, values))
+        layers.append(explain.Layer("logits", "logits", outputs["logits"][0]))
+        layers.append(explain.Layer("probabilities", "probabilities", prediction.probabilities))
+        saliency = explain.occlusion_saliency(lambda batch: self._backend.logits_now(batch[..., None]), image28, prediction.label)
+        index = self._neighbour_index()
+        nearest, distances = index.nearest(outputs["features"][0])
+        neighbours = tuple(
+            explain.Neighbour(index.images[i], int(index.labels[i]), self.class_names[int(index.labels[i])], float(distance))
+            for i, distance in zip(nearest, distances)
+        )
+        return explain.Explanation(prediction, tuple(layers), saliency, neighbours)
+
+    def _neighbour_index(self) -> explain.NeighbourIndex:
+        """The model's neighbour index, loaded and checked on first use (most callers only predict)."""
+        with self._neighbours_lock:
+            if self._neighbours is None:
+                self._neighbours = explain.load_neighbours(self.task, self.model_kind, self._models_dir)
+            return self._neighbours
 
 
 def load_classifier(task: str, model: str = "cnn", models_dir: Path | None = None) -> Classifier:

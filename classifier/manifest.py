@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from classifier import settings
 from classifier.errors import ModelFileError
-from classifier.files import write_atomically
+from classifier.files import sha256, write_atomically
 
-# The files one trained model is shipped as.
-SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json")
+# The files one trained model is shipped as: the Keras model, its LiteRT twin, what training wrote,
+# its calibration and domain check (classifier/domain.py) and its nearest-neighbour index (explain.py).
+SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json", ".domain.npz", ".neighbours.npz")
 
 
 def _manifest_path(models_dir: Path | None) -> Path:
-    return (models_dir or settings.MODELS_DIR) / settings.MANIFEST_FILE
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return Path(models_dir or settings.MODELS_DIR) / settings.MANIFEST_FILE
 
 
 def read(models_dir: Path | None = None) -> dict[str, str]:
@@ -34,29 +30,32 @@ def read(models_dir: Path | None = None) -> dict[str, str]:
 
 
 def record(task: str, model_kind: str, models_dir: Path | None = None) -> None:
-    """Record the digests of one model's files, keeping the other models' entries."""
+    """Record the digests of one model's files that exist (dropping the others), keeping the other models' entries."""
     entries = read(models_dir)
     for suffix in SUFFIXES:
         path = settings.model_path(task, model_kind, suffix, models_dir)
-        entries[path.name] = file_sha256(path)
+        if path.exists():
+            entries[path.name] = sha256(path.read_bytes())
+        else:
+            entries.pop(path.name, None)
     write_atomically(_manifest_path(models_dir), (json.dumps(dict(sorted(entries.items())), indent=1) + "\n").encode())
 
 
-def verified_bytes(path: Path, task: str, model_kind: str) -> bytes:
-    """Read a model file and check it against the manifest; raise ModelFileError naming the fix."""
-    command = settings.train_command(task, model_kind)
+def verified_bytes(path: Path, task: str, model_kind: str, recreate: str | None = None) -> bytes:
+    """Read a model file and check it against the manifest; raise ModelFileError naming the fix (`recreate`)."""
+    recreate = recreate or settings.recreate_hint(task, model_kind)
     try:
         content = path.read_bytes()
     except FileNotFoundError as error:
-        raise ModelFileError(f"The model file {path} is missing. Recreate it with `{command}`.") from error
+        raise ModelFileError(f"The model file {path} is missing. {recreate}") from error
     except OSError as error:
-        raise ModelFileError(f"The model file {path} cannot be read ({error}). Recreate it with `{command}`.") from error
+        raise ModelFileError(f"The model file {path} cannot be read ({error}). {recreate}") from error
     expected = read(path.parent).get(path.name)
     if expected is None:
-        raise ModelFileError(f"The model file {path} is not listed in {settings.MANIFEST_FILE}. Recreate it with `{command}`.")
-    if hashlib.sha256(content).hexdigest() != expected:
+        raise ModelFileError(f"The model file {path} is not listed in {settings.MANIFEST_FILE}. {recreate}")
+    if sha256(content) != expected:
         raise ModelFileError(
             f"The model file {path} is damaged: its SHA-256 does not match {settings.MANIFEST_FILE}. "
-            f"Restore it with `git checkout -- {path.name}` in {path.parent} or recreate it with `{command}`."
+            f"Restore it with `git checkout -- {path.name}` in {path.parent}, or {recreate[0].lower()}{recreate[1:]}"
         )
     return content

@@ -1,19 +1,22 @@
-"""The two architectures, as Keras Sequential models: the tutorial MLP and a widened tutorial CNN."""
+"""The two architectures, as Keras Sequential models: the tutorial MLP and a widened tutorial CNN.
+
+Each builder takes the task, whose class count sets the output and whose `cnn` shape sets the CNN
+(classifier/tasks.py). With training.py, the only module that imports Keras.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import keras
 from keras import layers
 
+from classifier import tasks
 from classifier.settings import IMAGE_SIZE
 
-num_classes = 10
+input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
 
-def dense_head(dropout_rate: float) -> list[layers.Layer]:
-    """The tutorials' Dense(128, relu) -> Dense(10), with batch normalisation before the ReLU and dropout after it."""
+def dense_head(dropout_rate: float, num_classes: int) -> list[layers.Layer]:
+    """The tutorials' Dense(128, relu) -> Dense(classes), with batch normalisation before the ReLU and dropout after it."""
     return [
         layers.Dense(128, use_bias=False),
         layers.BatchNormalization(),
@@ -23,56 +26,31 @@ def dense_head(dropout_rate: float) -> list[layers.Layer]:
     ]
 
 
-def build_mlp(task: str) -> keras.Sequential:
-    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout (the same for both tasks).
+def build_mlp(task: tasks.Task) -> keras.Sequential:
+    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout (the same for every task).
 
     In 50-epoch trials here on Fashion-MNIST, dropout alone reached 89.5 % and dropout with batch
     normalisation 89.7 % (the tutorial reports 88.6 % without either). The layer sizes are the tutorial's.
     """
-    input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
     dropout_rate = 0.2
     return keras.Sequential(
         [
             keras.Input(shape=input_shape),
             layers.Flatten(),
-            *dense_head(dropout_rate),
+            *dense_head(dropout_rate, task.num_classes),
         ],
         name="mlp",
     )
 
 
-@dataclass(frozen=True)
-class CnnShape:
-    """What differs between the digits CNN and the clothing CNN."""
-
-    filters: tuple[int, int]  # filters of the two convolution blocks
-    convolutions_per_block: int
-    block_dropout: float  # after each block
-    head_dropout: float  # after the Dense(128)
-
-
-# Digits: one convolution per block. With dropout 0.25 after the blocks and 0.4 after the Dense(128),
-# training accuracy (98.0 % on augmented digits) stayed below validation accuracy (99.2 %), and the
-# test set gave 99.47 %; with 0.1 and 0.3 it gives 99.50 % in 18 epochs instead of 22.
-# Clothing needs more capacity. In a sweep (bench/results/fashion_cnn_sweep.json: Keras on JAX, GPU),
-# the digits' shape with dropout 0.25 and 0.4 reached 92.4 %, and 93.2 to 93.3 % without dropout
-# after the blocks (92.96 % when trained here), while two 3x3 convolutions per block with 24 and 48
-# filters reached 93.6 to 93.9 % in 12 to 18 epochs. An epoch of those costs about 2.5 times as much,
-# so 12 epochs fit in 20 minutes.
-CNN_SHAPES = {
-    "digits": CnnShape(filters=(32, 64), convolutions_per_block=1, block_dropout=0.1, head_dropout=0.3),
-    "fashion": CnnShape(filters=(24, 48), convolutions_per_block=2, block_dropout=0.15, head_dropout=0.3),
-}
-
-
-def build_cnn(task: str) -> keras.Sequential:
-    """The MNIST tutorial's two convolution blocks, widened and regularised (see CNN_SHAPES).
+def build_cnn(task: tasks.Task) -> keras.Sequential:
+    """The MNIST tutorial's two convolution blocks, widened and regularised as the task's `cnn` shape says.
 
     The tutorial has Conv(16) -> Pool -> Conv(32) -> Pool -> Dense(128) -> Dense(10). Here each
     convolution and the Dense(128) are followed by batch normalisation, and dropout follows each
     block and the Dense(128). Without batch normalisation, Fashion-MNIST stopped at 92.6 % after 15 epochs.
     """
-    shape = CNN_SHAPES[task]
+    shape = task.cnn
 
     def conv_block(filters: int) -> list[layers.Layer]:
         convolutions = []
@@ -86,13 +64,38 @@ def build_cnn(task: str) -> keras.Sequential:
 
     return keras.Sequential(
         [
-            keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 1)),
+            keras.Input(shape=input_shape),
             *(layer for filters in shape.filters for layer in conv_block(filters)),
             layers.Flatten(),
-            *dense_head(shape.head_dropout),
+            *dense_head(shape.head_dropout, task.num_classes),
         ],
         name="cnn",
     )
 
 
 BUILDERS = {"cnn": build_cnn, "mlp": build_mlp}
+
+
+# The layers whose output a learner is shown (classifier/explain.py), by Keras class: the activation
+# after each convolution or the Dense(128) (after batch normalisation and ReLU), and each pooling.
+SHOWN_LAYERS = {"Activation": "activation", "MaxPooling2D": "pooling"}
+
+
+def layer_output_name(index: int, layer: keras.layers.Layer) -> str:
+    """The served output name of a shown layer: its position in the model and its kind, e.g. "layer_02_activation"."""
+    return f"layer_{index:02d}_{SHOWN_LAYERS[type(layer).__name__]}"
+
+
+def serving_model(model: keras.Model) -> keras.Model:
+    """The model as it is served, with named outputs.
+
+    "logits"; "features", what the last Dense layer reads (the penultimate layer's 128 activations,
+    which the domain check and the nearest training images use: classifier/domain.py, explain.py);
+    and one "layer_NN_kind" output per shown layer (SHOWN_LAYERS), so that a learner can see every
+    layer's activity for their own drawing.
+    """
+    outputs = {"logits": model.outputs[0], "features": model.layers[-1].input}
+    for index, layer in enumerate(model.layers):
+        if type(layer).__name__ in SHOWN_LAYERS:
+            outputs[layer_output_name(index, layer)] = layer.output
+    return keras.Model(model.inputs, outputs)

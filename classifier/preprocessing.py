@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 import zlib
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
+from classifier import tasks
 from classifier.errors import EmptyImageError, ImageTooLargeError, UnreadableImageError
 from classifier.settings import IMAGE_SIZE, MAX_IMAGE_PIXELS
 
@@ -32,14 +32,10 @@ SPECK_FRACTION = 0.02
 TRIM_TOLERANCE = 0.05
 # An image whose ink or item differs from the background by less than this (on 0..1) is blank.
 MIN_CONTRAST = 0.08
-# Pictures are first shrunk by a whole factor until their longer side is at most this many pixels:
-# still far more detail than 28x28 can use, and much less work. A 280x280 canvas becomes 140x140.
-WORKING_SIZE = {"digits": 160, "fashion": 512}
-
-# Pillow refuses images above twice this limit while opening them; open_image refuses anything above
-# it from the header, so Pillow's warning for sizes in between says nothing new.
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+# Pictures are first shrunk by a whole factor until their longer side is at most a task's
+# `working_size`: still far more detail than 28x28 can use, and much less work. With the digits'
+# 160 pixels, a 280x280 canvas becomes 140x140. Pillow's own global pixel limit is left as it is:
+# open_image refuses anything above MAX_IMAGE_PIXELS, a lower limit, from the header.
 
 
 def open_image(source: Image.Image | bytes | str | Path, name: str | None = None) -> Image.Image:
@@ -69,7 +65,7 @@ def open_image(source: Image.Image | bytes | str | Path, name: str | None = None
         raise ImageTooLargeError(f"{name} declares too many pixels to decode safely. Scale it down.") from error
     except UnidentifiedImageError as error:
         kind = "an SVG drawing" if data.lstrip()[:5] in (b"<svg ", b"<?xml") else "not an image Pillow can read"
-        raise UnreadableImageError(f"{name} is {kind}. Use a PNG, JPEG, GIF, BMP or WebP file.") from error
+        raise UnreadableImageError(f"{name} is {kind}. Use a PNG, JPEG, GIF, BMP, WebP or TIFF file.") from error
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error) as error:
         # The exceptions Pillow's decoders raise for damaged or truncated files.
         raise UnreadableImageError(f"{name} is damaged or truncated and cannot be decoded ({error}).") from error
@@ -124,7 +120,7 @@ def _luminance(rgb: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
-def ink_map(image: Image.Image | np.ndarray, longest: int = WORKING_SIZE["digits"]) -> np.ndarray:
+def ink_map(image: Image.Image | np.ndarray, longest: int) -> np.ndarray:
     """Return the ink of a drawing as (H, W) float32 in 0..1, whatever its colours and polarity.
 
     Ink on a transparent background is read from alpha. Otherwise the background is the median of
@@ -206,24 +202,24 @@ def _fit_longer_side(array: np.ndarray, size: int) -> np.ndarray:
     return _resize(array, max(1, round(width * scale)), max(1, round(height * scale)))
 
 
-def preprocess_digit(image: Image.Image | np.ndarray) -> np.ndarray:
-    """Turn a drawing of a digit into a 28x28 float32 MNIST-style image (ink bright on black)."""
-    box = _fit_longer_side(_keep_main_ink(ink_map(image)), DIGIT_BOX)
+def preprocess_drawing(image: Image.Image | np.ndarray, working_size: int) -> np.ndarray:
+    """Turn a drawing (of a digit) into a 28x28 float32 MNIST-style image (ink bright on black)."""
+    box = _fit_longer_side(_keep_main_ink(ink_map(image, working_size)), DIGIT_BOX)
     box = np.clip(box / max(float(box.max()), 1e-6), 0.0, 1.0)
     return _place_by_centre_of_mass(box)
 
 
-def _composite_on_white(image: Image.Image | np.ndarray) -> np.ndarray:
+def _composite_on_white(image: Image.Image | np.ndarray, working_size: int) -> np.ndarray:
     """Return an (H, W, 3) float32 RGB array in 0..1; transparency becomes white, as behind a shop photo."""
-    picture = _shrink(_to_picture(image), WORKING_SIZE["fashion"])
+    picture = _shrink(_to_picture(image), working_size)
     if picture.mode == "RGBA":
         picture = Image.alpha_composite(Image.new("RGBA", picture.size, "white"), picture)
     return np.asarray(picture.convert("RGB"), dtype=np.float32) * np.float32(1 / 255)
 
 
-def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
-    """Turn a photo of one clothing item into a 28x28 float32 Fashion-MNIST-style image."""
-    rgb = _composite_on_white(image)
+def preprocess_photo(image: Image.Image | np.ndarray, working_size: int) -> np.ndarray:
+    """Turn a photo of one (clothing) item into a 28x28 float32 Fashion-MNIST-style image."""
+    rgb = _composite_on_white(image, working_size)
     background = np.median(_border(rgb), axis=0)
     distance = np.sqrt(((rgb - background) ** 2).sum(axis=2) / np.float32(3))
     if distance.max() < MIN_CONTRAST:
@@ -249,20 +245,24 @@ def preprocess_clothing(image: Image.Image | np.ndarray) -> np.ndarray:
 BLANK_PHOTO = "No item found: the photo looks blank. Photograph one item on a plain background."
 
 
-PREPROCESSORS = {"digits": preprocess_digit, "fashion": preprocess_clothing}
+# One preprocessor per kind of input a task declares (`Task.input_kind`).
+PREPROCESSORS = {"drawing": preprocess_drawing, "photo": preprocess_photo}
 
 
-def preprocess(task: str, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> np.ndarray:
+def preprocess(
+    task: str | tasks.Task, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None
+) -> np.ndarray:
     """Decode when needed and preprocess an input for a task; return the 28x28 float32 image.
 
     Errors name the input when it is a path or when `name` is given.
     """
+    spec = tasks.get(task)
     if isinstance(image, (str, Path)):
         name = name or Path(image).name
     if not isinstance(image, np.ndarray):
         image = open_image(image, name)
     try:
-        return PREPROCESSORS[task](image)
+        return PREPROCESSORS[spec.input_kind](image, spec.working_size)
     except EmptyImageError as error:
         if name is None:
             raise

@@ -14,10 +14,10 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from classifier import settings
+from classifier import settings, tasks
 from classifier.files import write_atomically
+from classifier.settings import CANVAS_SIZE, IMAGE_SIZE
 
-CANVAS_SIZE = 280
 POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
 
 
@@ -32,7 +32,7 @@ def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
 def canvas_digit(
     digit28: np.ndarray, rng: np.random.Generator, polarity: str | None = None, canvas_size: int = CANVAS_SIZE
 ) -> np.ndarray:
-    """Redraw a 28x28 digit as a round-brush stroke on a 280x280 canvas; return uint8 RGB or RGBA.
+    """Redraw a 28x28 digit as a round-brush stroke on a CANVAS_SIZE (280) square canvas; return uint8 RGB or RGBA.
 
     The digit gets a random size (a third to nearly all of the canvas), a random place, a stroke
     width of 8 to 30 pixels and one of three polarities: white ink on black, dark ink on white, or
@@ -86,37 +86,48 @@ def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
     return buffer.getvalue()
 
 
+# How a test image of each kind of input (a task's `input_kind`) is turned into what a user gives the app.
+REALISTIC_KINDS = {"drawing": "canvas-like", "photo": "photo-like"}
+
+
+def realistic(task: tasks.Task, image28: np.ndarray, rng: np.random.Generator) -> np.ndarray | bytes:
+    """A test image as a user would give it: a canvas drawing (an RGB or RGBA array) or a product photo (JPEG bytes)."""
+    return canvas_digit(image28, rng) if task.input_kind == "drawing" else photo_clothing(image28, rng)
+
+
 def naive_resize(image: np.ndarray | bytes) -> np.ndarray:
     """What most demo apps do: shrink the whole picture to 28x28 greyscale (the comparison baseline)."""
     picture = Image.open(io.BytesIO(image)) if isinstance(image, bytes) else Image.fromarray(image)
     if picture.mode == "RGBA":
         picture = Image.fromarray(np.asarray(picture)[..., 3])
-    return np.asarray(picture.convert("L").resize((28, 28), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
+    size = (IMAGE_SIZE, IMAGE_SIZE)
+    return np.asarray(picture.convert("L").resize(size, Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
 
 
-def _drawn_chunk(arguments: tuple[np.ndarray, int]) -> np.ndarray:
-    from classifier.preprocessing import preprocess_digit
+def _drawn_chunk(arguments: tuple[tasks.Task, np.ndarray, int]) -> np.ndarray:
+    from classifier.preprocessing import preprocess
 
-    digits, seed = arguments
+    task, digits, seed = arguments
     rng = np.random.default_rng(seed)
-    drawn = [preprocess_digit(canvas_digit(digit, rng, "white-on-black", canvas_size=112)) for digit in digits]
+    drawn = [preprocess(task, canvas_digit(digit, rng, "white-on-black", canvas_size=112)) for digit in digits]
     return (np.stack(drawn) * 255).round().astype(np.uint8)
 
 
-def drawn_digits(digits: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
-    """Return each 28x28 digit redrawn as a canvas stroke and preprocessed as the app does, as uint8."""
+def drawn_digits(task: tasks.Task, digits: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
+    """Return each 28x28 image redrawn as a canvas stroke and preprocessed as the task's app does, as uint8."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = np.array_split(digits, max(1, len(digits) // 2000))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return np.concatenate(list(pool.map(_drawn_chunk, [(chunk, seed + index) for index, chunk in enumerate(chunks)])))
+        arguments = [(task, chunk, seed + index) for index, chunk in enumerate(chunks)]
+        return np.concatenate(list(pool.map(_drawn_chunk, arguments)))
 
 
-def write_example_photos(images: np.ndarray, labels: np.ndarray, seed: int = 7) -> list[Path]:
-    """Write one product photo per clothing class, made from test images, to assets/examples/."""
+def write_example_photos(task: tasks.Task, images: np.ndarray, labels: np.ndarray, seed: int = 7) -> list[Path]:
+    """Write one product photo per class of a photo task, made from its test images, to assets/examples/."""
     rng = np.random.default_rng(seed)
     paths = []
-    for label, class_name in enumerate(settings.CLASS_NAMES["fashion"]):
+    for label, class_name in enumerate(task.class_names):
         item = images[np.flatnonzero(labels == label)[0]]
         path = settings.EXAMPLES_DIR / f"{class_name.lower().replace('/', '-').replace(' ', '-')}.jpg"
         write_atomically(path, photo_clothing(item, rng))

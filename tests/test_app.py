@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from classifier import settings
-from tests.conftest import large_digit
+from tests.conftest import large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
 
 TIMEOUT = 120
@@ -40,6 +40,19 @@ def test_the_draw_page_reads_a_drawn_test_digit(mnist_test):
     assert len(charts(at)) == 1
 
 
+def test_the_draw_page_shows_inside_the_network_for_both_models_and_hides_it_when_asked(mnist_test):
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[2])
+    at.run()
+    at.segmented_control(key="model_choice").set_value("Both").run()
+    assert not at.exception
+    assert "Inside the network" in [header.value for header in at.subheader]
+    assert [tab.label for tab in at.tabs] == ["CNN", "MLP"]
+    assert any("Why-map" in block.value for block in at.markdown)
+    at.toggle(key="inside_view").set_value(False).run()
+    assert "Inside the network" not in [header.value for header in at.subheader]
+
+
 def test_the_draw_page_shows_both_models_side_by_side_and_colours_the_true_digit(mnist_test):
     at = app()
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[1])
@@ -50,6 +63,15 @@ def test_the_draw_page_shows_both_models_side_by_side_and_colours_the_true_digit
     assert not at.exception
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[1])] * 2
     assert len(charts(at)) == 2
+
+
+def test_the_draw_page_says_a_drawn_letter_does_not_look_like_a_digit_and_still_shows_its_guess():
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = letter_drawing("K", np.random.default_rng(3))
+    at.run()
+    assert not at.exception
+    assert "doesn't look like a digit" in at.warning[0].value
+    assert [metric.label for metric in at.metric] == ["Best guess", "Confidence"] and len(charts(at)) == 1
 
 
 def test_the_draw_page_treats_a_blank_drawing_as_an_empty_canvas():
@@ -63,9 +85,9 @@ def test_the_draw_page_treats_a_blank_drawing_as_an_empty_canvas():
 @pytest.mark.parametrize(
     ("page", "title"),
     [
-        ("pages/upload.py", "Upload clothing"),
-        ("pages/curves.py", "Training curves"),
-        ("pages/explorer.py", "Test-set explorer"),
+        ("views/upload.py", "Upload clothing"),
+        ("views/curves.py", "Training curves"),
+        ("views/explorer.py", "Test-set explorer"),
     ],
 )
 def test_every_other_page_runs_without_an_exception(page, title):
@@ -77,7 +99,7 @@ def test_every_other_page_runs_without_an_exception(page, title):
 
 def test_the_upload_page_classifies_the_chosen_example_photos():
     at = app().run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     at.pills(key="examples").set_value(["sneaker.jpg", "trouser.jpg"]).run()
     assert not at.exception
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == ["Sneaker", "Trouser"]
@@ -86,14 +108,14 @@ def test_the_upload_page_classifies_the_chosen_example_photos():
 
 def test_the_curve_page_shows_loss_and_accuracy_for_all_four_models():
     at = app().run()
-    at.switch_page("pages/curves.py").run()
+    at.switch_page("views/curves.py").run()
     assert len(charts(at)) == 8
     assert len([metric for metric in at.metric if metric.label == "Test accuracy"]) == 4
 
 
 def test_the_explorer_shows_fifteen_images_and_a_confusion_matrix_and_filters_mistakes():
     at = app().run()
-    at.switch_page("pages/explorer.py").run()
+    at.switch_page("views/explorer.py").run()
     assert len(charts(at)) == 15 + 1
     at.toggle(key="mistakes_only").set_value(True).run()
     assert not at.exception
@@ -134,7 +156,7 @@ def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answ
 
 def test_a_missing_history_is_explained_and_the_other_curves_still_show(damaged_models):
     at = app().run()
-    at.switch_page("pages/curves.py").run()
+    at.switch_page("views/curves.py").run()
     assert not at.exception
     assert any("fashion-mlp.history.csv is missing" in warning.value for warning in at.warning)
     assert len(charts(at)) == 6

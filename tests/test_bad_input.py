@@ -19,14 +19,23 @@ def files(fashion_test):
     return catalogue(fashion_test)
 
 
-def snapshot() -> set[str]:
-    folders = [settings.PROJECT_ROOT, settings.MODELS_DIR, tempfile.gettempdir()]
+@pytest.fixture
+def private_temp(tmp_path, monkeypatch):
+    """A temp folder of this test's own, which no other process writes to, made the one `tempfile` uses."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def snapshot(temp_folder) -> set[str]:
+    folders = [settings.PROJECT_ROOT, settings.MODELS_DIR, temp_folder]
     return {os.path.join(folder, name) for folder in folders for name in os.listdir(folder)}
 
 
-def test_each_bad_file_gets_its_prediction_or_typed_error_through_the_api(files):
+def test_each_bad_file_gets_its_prediction_or_typed_error_through_the_api(files, private_temp):
     classifier = load_classifier("fashion", "cnn")
-    before = snapshot()
+    before = snapshot(private_temp)
     for name, (content, expected) in files.items():
         if isinstance(expected, type):
             with pytest.raises(expected) as caught:
@@ -39,7 +48,7 @@ def test_each_bad_file_gets_its_prediction_or_typed_error_through_the_api(files)
                 assert name in str(error)
         else:
             assert classifier.predict(content, name=name).class_name == expected, name
-    assert snapshot() == before
+    assert snapshot(private_temp) == before
 
 
 def test_each_bad_file_gets_a_json_line_and_the_good_ones_are_still_predicted_by_the_cli(tmp_path, files):

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from classifier import synthetic
-from tests import browser
+from harness import browser
 from tests.bad_files import catalogue
 from tests.conftest import imported_modules
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,28 @@ def test_a_vertical_stroke_on_the_canvas_reads_as_1(server, page):
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert browser.exceptions_on(page) == 0
     browser.screenshot(page, "draw-1")
+
+
+def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_images(server, page):
+    page.goto(server)
+    browser.draw(page, "7")
+    assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
+    page.get_by_text("Why-map", exact=True).first.wait_for(timeout=30_000)
+    for caption in ("convolution 1: 32 maps of 28x28", "pooling 2: 64 maps of 7x7", "128 hidden units"):
+        assert page.get_by_text(caption, exact=True).is_visible()
+    # The input, the why-map, six training images and five layers are pictures.
+    assert page.locator('[data-testid="stImage"]').count() >= 13
+    assert browser.exceptions_on(page) == 0
+
+
+def test_the_first_click_on_the_language_switch_turns_the_page_chinese_even_opened_by_its_address(server, page):
+    page.goto(f"{server}/curves")
+    page.get_by_text("How each shipped model learned", exact=False).wait_for(timeout=60_000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("简体中文").click()
+    page.get_by_role("heading", name="训练曲线").wait_for(timeout=30_000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("画一个数字").click()
+    page.get_by_role("heading", name="画一个数字").wait_for(timeout=30_000)
+    assert browser.exceptions_on(page) == 0
 
 
 def test_every_digit_drawn_with_the_mouse_is_recognised(server, page):

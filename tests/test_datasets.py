@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 
+import numpy as np
 import pytest
 
-from classifier import DataError, datasets
+from classifier import DataError, datasets, tasks
 
 
 @pytest.fixture
-def debian_mirror(tmp_path, monkeypatch):
+def debian_mirror(tmp_path, monkeypatch, fashion_test):
     """A local copy of the Debian package's folder, made from the fetched real files."""
     mirror = tmp_path / "mirror"
     mirror.mkdir()
@@ -19,7 +20,7 @@ def debian_mirror(tmp_path, monkeypatch):
         (mirror / f"{name}.gz").write_bytes(gzip.compress(content, compresslevel=1))
     monkeypatch.setattr(datasets, "DEBIAN_FASHION_DIR", mirror)
     # No network: the download source fails at once if it is ever reached.
-    monkeypatch.setattr(datasets, "_download", lambda url, report: (_ for _ in ()).throw(OSError("offline")))
+    monkeypatch.setattr(datasets, "_download", lambda url: (_ for _ in ()).throw(OSError("offline")))
     return mirror
 
 
@@ -52,3 +53,13 @@ def test_the_shipped_samples_are_labelled_test_images(mnist_test):
     sample = datasets.load_sample("digits")
     assert sample.images.shape[1:] == (28, 28) and len(sample.labels) >= 200
     assert sorted(set(sample.labels.tolist())) == list(range(10))
+
+
+@pytest.mark.needs_data
+@pytest.mark.parametrize("task", tasks.names())
+def test_each_shipped_sample_holds_the_test_images_it_names(task):
+    sample = np.load(datasets.sample_path(task))
+    test = datasets.load_split(tasks.get(task).dataset, "test")
+    indices = sample["test_indices"]
+    assert np.array_equal(sample["images"], test.images[indices])
+    assert np.array_equal(sample["labels"], test.labels[indices])

@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from classifier import CLASS_NAMES, ModelFileError, load_classifier, settings
+from classifier import ModelFileError, load_classifier, settings, tasks
 from tests.conftest import large_digit, png_bytes
 
 
 def test_predict_returns_label_class_name_probabilities_and_the_image_it_saw(mnist_test, digits_cnn):
     result = digits_cnn.predict(large_digit(mnist_test.images[0]))
     assert result.label == mnist_test.labels[0]
-    assert result.class_name == CLASS_NAMES["digits"][result.label]
+    assert result.class_name == tasks.get("digits").class_names[result.label]
     assert result.probabilities.shape == (10,)
     assert result.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
     assert result.image28.shape == (28, 28) and result.image28.dtype == np.float32
@@ -34,8 +34,8 @@ def test_predict_accepts_a_pil_image_bytes_and_a_path(tmp_path, mnist_test, digi
     assert labels == {int(mnist_test.labels[1])}
 
 
-def test_clothing_class_names_come_from_settings(fashion_cnn):
-    assert fashion_cnn.class_names == CLASS_NAMES["fashion"] and fashion_cnn.class_names[7] == "Sneaker"
+def test_clothing_class_names_come_from_the_task(fashion_cnn):
+    assert fashion_cnn.class_names == tasks.get("fashion").class_names and fashion_cnn.class_names[7] == "Sneaker"
 
 
 def test_predict_batch_maps_n_images_to_n_by_10_probabilities(mnist_test, digits_cnn):
@@ -74,6 +74,7 @@ def test_a_damaged_model_file_is_refused_by_its_manifest_digest(tmp_path, damage
         load_classifier("fashion", "mlp", models_dir=folder)
 
 
+@pytest.mark.slow
 def test_without_a_litert_file_it_falls_back_to_keras_with_the_same_answers(tmp_path, mnist_test):
     folder = copy_models(tmp_path)
     (folder / "digits-mlp.tflite").unlink()

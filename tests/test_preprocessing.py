@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 from scipy import ndimage
 
-from classifier import EmptyImageError, synthetic
-from classifier.preprocessing import open_image, preprocess_clothing, preprocess_digit
+from classifier import EmptyImageError, settings, synthetic
+from classifier.preprocessing import open_image, preprocess
 from tests.conftest import jpeg_bytes, png_bytes
 
 
@@ -33,34 +35,34 @@ def a_seven(height: int = 120) -> np.ndarray:
 
 def test_the_same_digit_anywhere_on_the_canvas_gives_the_same_image():
     seven = a_seven()
-    first = preprocess_digit(canvas_with(seven, 10, 10))
-    second = preprocess_digit(canvas_with(seven, 150, 140))
+    first = preprocess("digits", canvas_with(seven, 10, 10))
+    second = preprocess("digits", canvas_with(seven, 150, 140))
     assert np.abs(first - second).max() < 1e-5
 
 
 def test_the_same_digit_at_another_size_gives_nearly_the_same_image():
-    small = preprocess_digit(canvas_with(a_seven(100), 30, 30))
-    large = preprocess_digit(canvas_with(a_seven(240), 10, 10))
+    small = preprocess("digits", canvas_with(a_seven(100), 30, 30))
+    large = preprocess("digits", canvas_with(a_seven(240), 10, 10))
     assert np.abs(small - large).mean() < 0.06
 
 
 def test_polarity_and_ink_colour_do_not_change_the_image():
     seven = canvas_with(a_seven(), 40, 60)
-    white_on_black = preprocess_digit(seven)
-    black_on_white = preprocess_digit(255 - seven)
+    white_on_black = preprocess("digits", seven)
+    black_on_white = preprocess("digits", 255 - seven)
     red_on_transparent = np.zeros((*seven.shape, 4), dtype=np.uint8)
     red_on_transparent[..., 0] = 200
     red_on_transparent[..., 3] = seven
     blue_on_yellow = np.where(
         seven[..., None] > 0, np.array([20, 20, 200], dtype=np.uint8), np.array([250, 240, 90], dtype=np.uint8)
     )
-    for other in (black_on_white, preprocess_digit(red_on_transparent), preprocess_digit(blue_on_yellow)):
+    for other in (black_on_white, preprocess("digits", red_on_transparent), preprocess("digits", blue_on_yellow)):
         assert np.abs(other - white_on_black).mean() < 0.02
 
 
 def test_mnist_test_images_are_almost_unchanged_and_keep_their_prediction(mnist_test, digits_cnn):
     originals = mnist_test.images[:200].astype(np.float32) / 255.0
-    again = np.stack([preprocess_digit(image) for image in mnist_test.images[:200]])
+    again = np.stack([preprocess("digits", image) for image in mnist_test.images[:200]])
     assert np.abs(again - originals).mean() < 0.02
     same = digits_cnn.predict_batch(again).argmax(1) == digits_cnn.predict_batch(originals).argmax(1)
     assert same.mean() >= 0.99
@@ -69,7 +71,7 @@ def test_mnist_test_images_are_almost_unchanged_and_keep_their_prediction(mnist_
 def test_a_tall_thin_one_stays_thin():
     one = np.zeros((280, 280), dtype=np.uint8)
     one[40:240, 130:146] = 255
-    image = preprocess_digit(one)
+    image = preprocess("digits", one)
     rows, columns = np.flatnonzero(image.max(1) > 0.3), np.flatnonzero(image.max(0) > 0.3)
     assert len(rows) == 20
     assert len(columns) <= 4
@@ -77,7 +79,7 @@ def test_a_tall_thin_one_stays_thin():
 
 def test_the_centre_of_mass_is_at_14_14_within_half_a_pixel():
     for top, left in [(5, 5), (100, 30), (150, 150)]:
-        centre = ndimage.center_of_mass(preprocess_digit(canvas_with(a_seven(110), top, left)))
+        centre = ndimage.center_of_mass(preprocess("digits", canvas_with(a_seven(110), top, left)))
         assert abs(centre[0] - 14) <= 0.5 and abs(centre[1] - 14) <= 0.5
 
 
@@ -86,25 +88,25 @@ def test_isolated_specks_are_ignored():
     specked = seven.copy()
     specked[2:5, 270:273] = 255
     specked[270:272, 3:5] = 255
-    assert np.abs(preprocess_digit(specked) - preprocess_digit(seven)).max() < 1e-5
+    assert np.abs(preprocess("digits", specked) - preprocess("digits", seven)).max() < 1e-5
 
 
 def test_a_drawing_is_returned_as_float32_in_0_to_1_on_28x28():
-    image = preprocess_digit(canvas_with(a_seven(), 60, 60))
+    image = preprocess("digits", canvas_with(a_seven(), 60, 60))
     assert image.shape == (28, 28) and image.dtype == np.float32
     assert image.min() >= 0.0 and image.max() == pytest.approx(1.0)
 
 
 def test_an_empty_canvas_raises_empty_image_error():
     with pytest.raises(EmptyImageError, match="draw a digit"):
-        preprocess_digit(np.zeros((280, 280, 4), dtype=np.uint8))
+        preprocess("digits", np.zeros((280, 280, 4), dtype=np.uint8))
     with pytest.raises(EmptyImageError):
-        preprocess_digit(np.full((280, 280, 4), 255, dtype=np.uint8))
+        preprocess("digits", np.full((280, 280, 4), 255, dtype=np.uint8))
 
 
 def test_a_blank_photo_raises_empty_image_error():
     with pytest.raises(EmptyImageError, match="No item"):
-        preprocess_clothing(Image.new("RGB", (300, 400), (245, 244, 240)))
+        preprocess("fashion", Image.new("RGB", (300, 400), (245, 244, 240)))
 
 
 def test_a_canvas_drawing_of_a_test_digit_is_read_correctly(mnist_test, digits_cnn):
@@ -119,7 +121,7 @@ def test_a_canvas_drawing_of_a_test_digit_is_read_correctly(mnist_test, digits_c
 
 def test_a_product_photo_of_a_test_item_becomes_bright_on_black_and_centred(fashion_test):
     photo = open_image(synthetic.photo_clothing(fashion_test.images[0], np.random.default_rng(0)))
-    image = preprocess_clothing(photo)
+    image = preprocess("fashion", photo)
     original = fashion_test.images[0].astype(np.float32) / 255.0
     assert image[0].max() < 0.3 and image[:, 0].max() < 0.3  # dark border, as in Fashion-MNIST
     assert np.corrcoef(image.ravel(), original.ravel())[0, 1] > 0.7
@@ -132,8 +134,8 @@ def test_exif_rotation_is_applied(fashion_test):
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to view.
     rotated_file = jpeg_bytes(lying, exif=exif, quality=95)
-    from_exif = preprocess_clothing(open_image(rotated_file))
-    assert np.abs(from_exif - preprocess_clothing(upright)).mean() < 0.05
+    from_exif = preprocess("fashion", open_image(rotated_file))
+    assert np.abs(from_exif - preprocess("fashion", upright)).mean() < 0.05
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "P", "L", "I;16", "CMYK", "LA", "RGB"])
@@ -148,3 +150,17 @@ def test_every_common_pillow_mode_is_accepted(fashion_test, fashion_cnn, mode):
         converted = photo.convert(mode)
     decoded = open_image(png_bytes(converted) if mode != "CMYK" else jpeg_bytes(converted))
     assert fashion_cnn.predict(decoded).class_name == "Sneaker"
+
+
+def test_importing_preprocessing_leaves_pillows_pixel_limit_and_the_warning_filters_alone():
+    # NumPy and SciPy add filters of their own when first imported, so they are imported before.
+    script = (
+        "import warnings\n"
+        "import numpy, scipy.ndimage\n"
+        "from PIL import Image\n"
+        "before = (Image.MAX_IMAGE_PIXELS, list(warnings.filters))\n"
+        "import classifier.preprocessing\n"
+        "print(before == (Image.MAX_IMAGE_PIXELS, list(warnings.filters)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=settings.PROJECT_ROOT)
+    assert result.stdout.strip() == "True"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-CANVAS_SIZE = 280
+from classifier.settings import CANVAS_SIZE
+
 # AppTest cannot draw on the canvas component, so a test puts an image array in this session key.
 INJECTED_DRAWING_KEY = "injected_drawing"
 
 
 def drawing_canvas(stroke_width: int) -> np.ndarray | None:
-    """Show a 280x280 canvas (white ink on black, like MNIST) and return what is drawn as RGBA, if anything."""
+    """Show the square canvas (white ink on black, like MNIST) and return what is drawn as RGBA, if anything."""
     # Imported here: the component registers itself on import, which needs a running Streamlit app.
     from streamlit_drawable_canvas import st_canvas
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import Classifier, datasets, load_classifier, reports, settings
+from classifier import Classifier, datasets, load_classifier, reports, settings, tasks
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -27,22 +27,17 @@ def get_metrics(task: str, model_kind: str) -> dict:
 
 
 @st.cache_resource(show_spinner="Loading test images…")
-def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """Return test images, labels and where they came from: the full test set if fetched, else the sample."""
-    dataset = settings.DATASET_OF_TASK[task]
-    title = settings.DATASET_TITLES[dataset]
+def get_test_images(task: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Return test images, labels and whether they are the full test set (if fetched) or the shipped sample."""
+    dataset = tasks.get(task).dataset
     if datasets.is_fetched(dataset):
         try:
             split = datasets.load_split(dataset, "test")
-            return split.images, split.labels, f"the full {title} test set ({len(split.labels):,} images)"
+            return split.images, split.labels, True
         except datasets.DataError:
             pass
     split = datasets.load_sample(task)
-    return (
-        split.images,
-        split.labels,
-        f"the shipped sample of {len(split.labels)} {title} test images (run `python -m classifier fetch-data` for all 10,000)",
-    )
+    return split.images, split.labels, False
 
 
 @st.cache_data(show_spinner="Classifying the test images…", max_entries=8)

@@ -1,9 +1,15 @@
-"""Pictures for display: a model's 28x28 input shown large with visible pixels."""
+"""Pictures for display: a model's 28x28 input shown large with visible pixels, feature maps, hidden units and why-maps."""
 
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+
+# A dark-to-bright colour scale (close to matplotlib's "magma"): activity is bright, silence dark.
+_ANCHORS = np.array([[0, 0, 4], [80, 18, 123], [182, 54, 121], [251, 136, 97], [252, 253, 191]], dtype=np.float32)
+MAGMA = np.stack(
+    [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_ANCHORS)), _ANCHORS[:, c]) for c in range(3)], 1
+).astype(np.uint8)
 
 
 def pixelated(image28: np.ndarray, size: int = 168) -> Image.Image:
@@ -17,3 +23,48 @@ def thumbnail(picture: Image.Image, size: int = 160) -> Image.Image:
     small = picture.convert("RGB")
     small.thumbnail((size, size))
     return small
+
+
+def _coloured(values: np.ndarray, top: float) -> np.ndarray:
+    """Values from 0 to `top` as MAGMA colours, (..., 3) uint8."""
+    return MAGMA[(np.clip(values / max(top, 1e-6), 0.0, 1.0) * 255).astype(np.uint8)]
+
+
+def feature_grid(maps: np.ndarray, columns: int = 8, cell: int = 48, gap: int = 2) -> Image.Image:
+    """Every feature map of an (H, W, maps) layer as a small picture in a grid, on one colour scale per layer.
+
+    One scale for the whole layer (its largest value is brightest) shows which maps respond most.
+    """
+    height, width, count = maps.shape
+    rows = -(-count // columns)
+    grid = np.full((rows * (cell + gap) - gap, columns * (cell + gap) - gap, 3), 255, dtype=np.uint8)
+    colours = _coloured(maps, float(maps.max()))
+    for index in range(count):
+        top, left = (index // columns) * (cell + gap), (index % columns) * (cell + gap)
+        tile = Image.fromarray(colours[:, :, index]).resize((cell, cell), Image.Resampling.NEAREST)
+        grid[top : top + cell, left : left + cell] = np.asarray(tile)
+    return Image.fromarray(grid)
+
+
+def unit_strip(values: np.ndarray, columns: int = 32, cell: int = 14, gap: int = 1) -> Image.Image:
+    """A layer of units (units,) as rows of small squares, brighter = more active."""
+    return feature_grid(values.reshape(1, 1, -1), columns=columns, cell=cell, gap=gap)
+
+
+def why_map(image28: np.ndarray, saliency: np.ndarray, size: int = 168) -> Image.Image:
+    """The 28x28 input in grey with what mattered for the answer laid over it in colour (only what helped it)."""
+    helped = np.maximum(saliency, 0.0)
+    strength = helped / max(float(helped.max()), 1e-6)
+    grey = np.repeat((np.clip(image28, 0, 1) * 150)[..., None], 3, axis=2)
+    colour = _coloured(strength, 1.0).astype(np.float32)
+    alpha = np.clip(strength * 1.5, 0.0, 1.0)[..., None]
+    blended = (grey * (1 - alpha) + colour * alpha).astype(np.uint8)
+    return Image.fromarray(blended).resize((size, size), Image.Resampling.NEAREST)
+
+
+def neighbour_strip(images28: list[np.ndarray], cell: int = 84, gap: int = 6) -> Image.Image:
+    """Training images (28x28 uint8) side by side, enlarged with visible pixels, on white."""
+    strip = Image.new("L", (len(images28) * (cell + gap) - gap, cell), 255)
+    for index, image in enumerate(images28):
+        strip.paste(pixelated(image / 255.0, cell), (index * (cell + gap), 0))
+    return strip

@@ -1,4 +1,4 @@
-"""Helpers for the end-to-end tests: a real `streamlit run app.py` server and Debian's Chromium."""
+"""A real `streamlit run app.py` server on a free port, Debian's Chromium driven by Playwright, and strokes that draw digits."""
 
 from __future__ import annotations
 
@@ -62,8 +62,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """Start `streamlit run app.py` on a free local port; once it is healthy, yield its URL, process and log."""
+def streamlit_server(timeout: float = 90, script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """Start `streamlit run app.py` (or another script) on a free local port; once healthy, yield its URL, process and log."""
     port = free_port()
     # -X importtime logs every module the server imports, so a test can check what was never imported.
     command = [
@@ -73,7 +73,7 @@ def streamlit_server(timeout: float = 90) -> Iterator[tuple[str, subprocess.Pope
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.headless",

@@ -1,0 +1,130 @@
+"""How long a person waits, in Chromium: the Draw page against a bare Streamlit app with the same canvas and one metric.
+
+Usage: python bench/latency.py [--rounds 3] [--strokes 8]. Prints the medians and their ratios and writes
+bench/results/latency.json. The machine's speed drifts, so the two apps alternate, `rounds` times each:
+- first answer: from `streamlit run` to the first answer shown after a digit is drawn (ours: the
+  Prediction metric; bare: the metric);
+- one more stroke: `strokes` further short strokes, each timed from the mouse button's release to the
+  new answer shown (ours: the new 28x28 picture the model saw, and, with the inside view on, as it is
+  by default, the last picture of that view, the hidden units; bare: the new metric value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from harness import browser
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latency.json"
+BARE_APP = "bench/bare_app.py"
+PICTURES = '[data-testid="stMain"] [data-testid="stImage"] img'
+METRIC = '[data-testid="stMetricValue"]'
+# Waits in the page for the n-th (0 = first, -1 = last) element of a selector to differ from what it was.
+CHANGED = """([selector, which, before, attribute]) => {
+    const all = document.querySelectorAll(selector);
+    if (!all.length) return false;
+    const element = all[which < 0 ? all.length + which : which];
+    const now = attribute ? element.getAttribute(attribute) : element.innerText;
+    return now !== before;
+}"""
+
+
+def current(page, selector: str, which: int, attribute: str | None) -> str | None:
+    elements = page.locator(selector)
+    if elements.count() == 0:
+        return None
+    element = elements.nth(which if which >= 0 else elements.count() + which)
+    return element.get_attribute(attribute) if attribute else element.inner_text()
+
+
+def stroke(page, index: int) -> float:
+    """Draw one short stroke below the digit; return the time the mouse button was released."""
+    box = browser.drawing_surface(page).bounding_box()
+    scale = box["width"] / 280
+    y = box["y"] + (245 + 4 * (index % 5)) * scale
+    x0 = box["x"] + (40 + 25 * (index % 7)) * scale
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for step in range(1, 9):
+        page.mouse.move(x0 + 3 * step * scale, y)
+    page.mouse.up()
+    return time.perf_counter()
+
+
+def measure(chromium, ours: bool, strokes: int) -> dict:
+    page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    started = time.perf_counter()
+    with browser.streamlit_server(script="app.py" if ours else BARE_APP) as (url, server, _):
+        page.goto(url)
+        browser.draw(page, "1")
+        if ours:
+            browser.wait_for_prediction(page, "1")
+        else:
+            page.wait_for_function(f"() => {{ const m = document.querySelector('{METRIC}'); return m && m.innerText !== '0'; }}")
+        first = time.perf_counter() - started
+        page.wait_for_timeout(1500)
+        answers, wholes = [], []
+        for index in range(strokes):
+            watched = [(PICTURES, 0, "src"), (PICTURES, -1, "src")] if ours else [(METRIC, 0, None)]
+            before = [current(page, *what) for what in watched]
+            released = stroke(page, index)
+            for (selector, which, attribute), old in zip(watched, before):
+                page.wait_for_function(CHANGED, arg=[selector, which, old, attribute], polling="raf", timeout=30_000)
+                (answers if which == 0 else wholes).append(1000 * (time.perf_counter() - released))
+            page.wait_for_timeout(700)
+    page.context.close()
+    return {"first_answer_s": first, "stroke_ms": answers, "stroke_whole_view_ms": wholes}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--strokes", type=int, default=8)
+    args = parser.parse_args()
+    runs = {"ours": [], "bare": []}
+    with browser.chromium() as chromium:
+        for _ in range(args.rounds):
+            for name in ("bare", "ours"):
+                runs[name].append(measure(chromium, name == "ours", args.strokes))
+    summary = {}
+    for name, measured in runs.items():
+        summary[name] = {
+            "first_answer_s": float(np.median([run["first_answer_s"] for run in measured])),
+            "stroke_ms": float(np.median([ms for run in measured for ms in run["stroke_ms"]])),
+        }
+        wholes = [ms for run in measured for ms in run["stroke_whole_view_ms"]]
+        if wholes:
+            summary[name]["stroke_whole_view_ms"] = float(np.median(wholes))
+    ours, bare = summary["ours"], summary["bare"]
+    summary["ratios"] = {
+        "first_answer": ours["first_answer_s"] / bare["first_answer_s"],
+        "stroke": ours["stroke_ms"] / bare["stroke_ms"],
+        "stroke_whole_view": ours["stroke_whole_view_ms"] / bare["stroke_ms"],
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"rounds": args.rounds, "strokes": args.strokes, "summary": summary, "runs": runs}, indent=1) + "\n"
+    )
+    print(f"| measure (median of {args.rounds} alternating rounds) | bare app | this app | ratio |")
+    print("|---|---|---|---|")
+    print(
+        f"| `streamlit run` to the first answer | {bare['first_answer_s']:.2f} s | {ours['first_answer_s']:.2f} s "
+        f"| {summary['ratios']['first_answer']:.2f} |"
+    )
+    print(
+        f"| one more stroke to the new answer | {bare['stroke_ms']:.0f} ms | {ours['stroke_ms']:.0f} ms "
+        f"| {summary['ratios']['stroke']:.2f} |"
+    )
+    print(
+        f"| one more stroke to the whole inside view | {bare['stroke_ms']:.0f} ms | {ours['stroke_whole_view_ms']:.0f} ms "
+        f"| {summary['ratios']['stroke_whole_view']:.2f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""Pictures that are *not* what a task's models know, made offline, to choose and test the domain check.
+
+For drawing tasks (digits): letters and symbols rendered from fonts that Debian packages ship, drawn
+as white strokes on a black canvas; procedurally drawn scribbles and shapes; the other dataset's items;
+noise. For photo tasks (clothing): everyday objects (fruit, animals, vehicles, tools, food) from the
+Noto Color Emoji font, placed on a light background like a product photo; the other dataset's digits
+as photos; shapes and noise. Each source is split into a "tuning" part and a "held-out" part (other
+fonts, other objects), so that a benchmark can show whether a check generalises beyond what chose it.
+
+Every generator returns what a user would give the app: an (H, W, 3 or 4) uint8 array or JPEG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from classifier.settings import CANVAS_SIZE
+
+FONT_DIR = Path("/usr/share/fonts")
+# Font files by part: tuning fonts choose the check; held-out fonts (other packages) test it.
+TUNING_FONTS = (
+    "truetype/dejavu/DejaVuSans.ttf",
+    "truetype/dejavu/DejaVuSerif-Italic.ttf",
+    "truetype/liberation/LiberationSans-Regular.ttf",
+    "opentype/comic-neue/ComicNeue-Regular.otf",
+    "truetype/fifthhorseman/dkg.ttf",
+    "opentype/bwht/BecauseWeLearn-Regular.otf",
+    "opentype/bwht/BecauseWeCreate-Regular.otf",
+    "truetype/kristi/Kristi.ttf",
+)
+HELD_OUT_FONTS = (
+    "truetype/humor-sans/Humor-Sans.ttf",
+    "truetype/breip/Breip.ttf",
+    "truetype/femkeklaver/femkeklaver.ttf",
+    "truetype/freefont/FreeSans.ttf",
+    "truetype/klee/KleeOne-Regular.ttf",
+    "opentype/bwht/BecauseWeBuild-Regular.otf",
+)
+EMOJI_FONT = FONT_DIR / "truetype/noto/NotoColorEmoji.ttf"
+
+# Letters that no one can tell from a digit when drawn (O and 0, l and 1, S and 5...) are left out.
+LETTERS = "ACEFHJKLMNPRTUVWXYacdefhkmnprtuvwxy"
+SYMBOLS = "+=?!#&%@$*<>{}~"
+# Everyday objects, not clothing: fruit and food, animals, vehicles, tools and things.
+TUNING_OBJECTS = "🍌🍎🍐🍊🍋🍉🍇🍓🥕🌽🥦🍄🍞🧀🍕🍔🐱🐶🐭🐰🦊🐻🐼🐸🐵🐔🐧🐦🚗🚕🚌🚲🛵✈🚀⛵🔨🔧🪛✂🔑💡📱💻⌚📷🎸⚽🏀🌻🌲"
+HELD_OUT_OBJECTS = "🍍🥝🍑🍒🥥🥑🍆🥔🌶🥐🐴🐮🐷🐘🦒🐢🐍🐙🦀🐝🚂🚜🚑🚒🏍🚁🛴⚓🪚🔩🧲🪓📚🎹🎺🏈🎾🧸🪑🛏🚪🌵🌷🍀🏠⏰🔦📦"
+
+
+def _fonts(part: str) -> list[Path]:
+    names = TUNING_FONTS if part == "tuning" else HELD_OUT_FONTS
+    found = [FONT_DIR / name for name in names if (FONT_DIR / name).exists()]
+    if not found:
+        raise FileNotFoundError(f"None of the {part} fonts is installed: tests/debian-packages.txt lists their Debian packages.")
+    return found
+
+
+def _canvas_rgb(ink: Image.Image) -> np.ndarray:
+    """A white-on-black L image as the RGB array the canvas gives."""
+    grey = np.asarray(ink)
+    return np.dstack([grey, grey, grey])
+
+
+def drawn_character(rng: np.random.Generator, characters: str, fonts: list[Path]) -> np.ndarray:
+    """A letter or symbol in a random font, size, place, tilt and stroke width, white on a black canvas."""
+    size = int(rng.integers(CANVAS_SIZE // 3, int(CANVAS_SIZE * 0.85)))
+    font = ImageFont.truetype(str(fonts[rng.integers(len(fonts))]), size)
+    character = characters[rng.integers(len(characters))]
+    ink = Image.new("L", (CANVAS_SIZE * 2, CANVAS_SIZE * 2))
+    stroke = int(rng.integers(0, max(1, size // 14)))
+    ImageDraw.Draw(ink).text(
+        (CANVAS_SIZE, CANVAS_SIZE), character, font=font, fill=255, anchor="mm", stroke_width=stroke, stroke_fill=255
+    )
+    ink = ink.rotate(float(rng.uniform(-15, 15)), resample=Image.Resampling.BILINEAR)
+    box = ink.getbbox() or (0, 0, 1, 1)
+    ink = ink.crop(box)
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    ink.thumbnail((CANVAS_SIZE - 10, CANVAS_SIZE - 10))
+    left = int(rng.integers(0, CANVAS_SIZE - ink.width + 1))
+    top = int(rng.integers(0, CANVAS_SIZE - ink.height + 1))
+    canvas.paste(ink, (left, top))
+    return _canvas_rgb(canvas)
+
+
+def _polyline(pen: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int) -> None:
+    """A round-brush stroke through the points, as the canvas draws it."""
+    pen.line(points, fill=255, width=width, joint="curve")
+    radius = width / 2
+    for x, y in (points[0], points[-1]):
+        pen.ellipse([x - radius, y - radius, x + radius, y + radius], fill=255)
+
+
+def scribble(rng: np.random.Generator) -> np.ndarray:
+    """One to three random smooth strokes (a random walk with momentum), white on a black canvas."""
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    pen = ImageDraw.Draw(canvas)
+    width = int(rng.integers(8, 30))
+    for _ in range(int(rng.integers(1, 4))):
+        x, y = rng.uniform(40, CANVAS_SIZE - 40, size=2)
+        heading, turn = rng.uniform(0, math.tau), rng.uniform(-0.4, 0.4)
+        points = [(x, y)]
+        for _ in range(int(rng.integers(20, 70))):
+            turn = float(np.clip(turn + rng.normal(0, 0.15), -0.6, 0.6))
+            heading += turn
+            x = float(np.clip(x + 8 * math.cos(heading), 10, CANVAS_SIZE - 10))
+            y = float(np.clip(y + 8 * math.sin(heading), 10, CANVAS_SIZE - 10))
+            points.append((x, y))
+        _polyline(pen, points, width)
+    return _canvas_rgb(canvas)
+
+
+def _star(centre: tuple[float, float], radius: float, points: int, turn: float) -> list[tuple[float, float]]:
+    corners = []
+    for index in range(2 * points + 1):
+        distance = radius if index % 2 == 0 else radius * 0.45
+        angle = turn + index * math.pi / points
+        corners.append((centre[0] + distance * math.sin(angle), centre[1] - distance * math.cos(angle)))
+    return corners
+
+
+def _shape_outline(kind: str, rng: np.random.Generator) -> list[list[tuple[float, float]]]:
+    """The strokes of one shape, in canvas pixels: no circles or lines, which would be a 0 or a 1."""
+    c = CANVAS_SIZE / 2 + rng.uniform(-30, 30, size=2)
+    r = float(rng.uniform(50, 115))
+    turn = float(rng.uniform(-0.3, 0.3))
+    if kind == "triangle":
+        return [[(c[0] + r * math.sin(turn + k * math.tau / 3), c[1] - r * math.cos(turn + k * math.tau / 3)) for k in range(4)]]
+    if kind == "square":
+        return [
+            [
+                (
+                    c[0] + r * math.sin(turn + math.pi / 4 + k * math.pi / 2),
+                    c[1] - r * math.cos(turn + math.pi / 4 + k * math.pi / 2),
+                )
+                for k in range(5)
+            ]
+        ]
+    if kind == "star":
+        return [_star((c[0], c[1]), r, int(rng.integers(5, 7)), turn)]
+    if kind == "heart":
+        steps = np.linspace(0, math.tau, 40)
+        return [
+            [
+                (
+                    c[0] + r * 0.06 * 16 * math.sin(t) ** 3,
+                    c[1] - r * 0.06 * (13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)),
+                )
+                for t in steps
+            ]
+        ]
+    if kind == "spiral":
+        steps = np.linspace(0, 3 * math.tau, 80)
+        return [
+            [
+                (c[0] + r * t / (3 * math.tau) * math.cos(t + turn), c[1] + r * t / (3 * math.tau) * math.sin(t + turn))
+                for t in steps
+            ]
+        ]
+    if kind == "house":
+        left, right, top, bottom = c[0] - r * 0.7, c[0] + r * 0.7, c[1] - r * 0.2, c[1] + r * 0.8
+        return [[(left, bottom), (left, top), (c[0], c[1] - r), (right, top), (right, bottom), (left, bottom)]]
+    if kind == "smiley":
+        face = [(c[0] + r * math.cos(t), c[1] + r * math.sin(t)) for t in np.linspace(0, math.tau, 40)]
+        mouth = [(c[0] + 0.5 * r * math.cos(t), c[1] + 0.5 * r * math.sin(t)) for t in np.linspace(0.3, math.pi - 0.3, 15)]
+        eyes = [[(c[0] + dx * r, c[1] - 0.3 * r), (c[0] + dx * r, c[1] - 0.25 * r)] for dx in (-0.35, 0.35)]
+        return [face, mouth, *eyes]
+    if kind == "arrow":
+        return [
+            [(c[0] - r, c[1]), (c[0] + r, c[1])],
+            [(c[0] + r * 0.5, c[1] - r * 0.4), (c[0] + r, c[1]), (c[0] + r * 0.5, c[1] + r * 0.4)],
+        ]
+    # A hash: two crossing pairs of bars.
+    return [[(c[0] - r, c[1] + d), (c[0] + r, c[1] + d)] for d in (-r / 3, r / 3)] + [
+        [(c[0] + d, c[1] - r), (c[0] + d, c[1] + r)] for d in (-r / 3, r / 3)
+    ]
+
+
+SHAPES = ("triangle", "square", "star", "heart", "spiral", "house", "smiley", "arrow", "hash")
+
+
+def drawn_shape(rng: np.random.Generator) -> np.ndarray:
+    """A shape (triangle, star, heart, house, smiley...) drawn as round-brush strokes on a black canvas."""
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    pen = ImageDraw.Draw(canvas)
+    width = int(rng.integers(8, 30))
+    for stroke in _shape_outline(SHAPES[rng.integers(len(SHAPES))], rng):
+        _polyline(pen, stroke, width)
+    return _canvas_rgb(canvas)
+
+
+def noise_picture(rng: np.random.Generator) -> np.ndarray:
+    """Blotches of random grey: smoothed noise over the whole picture, or a few random filled blobs."""
+    if rng.random() < 0.5:
+        small = rng.random((int(rng.integers(3, 12)),) * 2)
+        grey = Image.fromarray((small * 255).astype(np.uint8)).resize((CANVAS_SIZE, CANVAS_SIZE), Image.Resampling.BICUBIC)
+        return _canvas_rgb(grey)
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    pen = ImageDraw.Draw(canvas)
+    for _ in range(int(rng.integers(2, 7))):
+        x, y, r = *rng.uniform(20, CANVAS_SIZE - 20, size=2), rng.uniform(10, 60)
+        pen.ellipse([x - r, y - r * rng.uniform(0.3, 1), x + r, y + r], fill=int(rng.integers(120, 256)))
+    return _canvas_rgb(canvas)
+
+
+def item_on_canvas(item28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A 28x28 image of the other dataset (bright on black) scaled onto the canvas at a random size and place."""
+    size = int(rng.integers(CANVAS_SIZE // 3, CANVAS_SIZE - 10))
+    grey = Image.fromarray(item28).resize((size, size), Image.Resampling.BILINEAR)
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    canvas.paste(grey, tuple(int(v) for v in rng.integers(0, CANVAS_SIZE - size + 1, size=2)))
+    return _canvas_rgb(canvas)
+
+
+def object_photo(rng: np.random.Generator, objects: str) -> bytes:
+    """An everyday object (an emoji picture) on a light background, as a product photo: JPEG bytes."""
+    font = ImageFont.truetype(str(EMOJI_FONT), 109)  # Noto Color Emoji's bitmaps are 109 pixels high.
+    glyph = Image.new("RGBA", (160, 160))
+    ImageDraw.Draw(glyph).text((80, 80), objects[rng.integers(len(objects))], font=font, anchor="mm", embedded_color=True)
+    glyph = glyph.crop(glyph.getbbox() or (0, 0, 160, 160))
+    glyph = glyph.rotate(float(rng.uniform(-20, 20)), expand=True, resample=Image.Resampling.BICUBIC)
+    scale = float(rng.uniform(2, 5))
+    glyph = glyph.resize((max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))), Image.Resampling.BICUBIC)
+    margin = int(max(glyph.size) * rng.uniform(0.1, 0.5))
+    background = tuple(int(v) for v in rng.uniform(215, 252, size=3))
+    photo = Image.new("RGB", (glyph.width + 2 * margin, glyph.height + 2 * margin), background)
+    photo.paste(glyph, (margin, margin), glyph)
+    pixels = np.asarray(photo, dtype=np.float32) + rng.normal(0, 2.0, size=(photo.height, photo.width, 3))
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
+    return buffer.getvalue()
+
+
+def digit_photo(digit28: np.ndarray, rng: np.random.Generator) -> bytes:
+    """A handwritten digit photographed like a product: dark ink on a light background, JPEG bytes."""
+    from classifier.synthetic import photo_clothing
+
+    return photo_clothing(digit28, rng)
+
+
+def sources(input_kind: str, part: str, other_images: np.ndarray) -> dict[str, Callable[[np.random.Generator], object]]:
+    """The outlier generators for a kind of input ("drawing" or "photo") and a part ("tuning" or "held-out").
+
+    `other_images` are 28x28 images of the other dataset (clothing for digits, digits for clothing).
+    """
+    half = len(other_images) // 2
+    others = other_images[:half] if part == "tuning" else other_images[half:]
+
+    def other(rng: np.random.Generator) -> np.ndarray:
+        return others[rng.integers(len(others))]
+
+    if input_kind == "drawing":
+        fonts = _fonts(part)
+        return {
+            "letters": lambda rng: drawn_character(rng, LETTERS, fonts),
+            "symbols": lambda rng: drawn_character(rng, SYMBOLS, fonts),
+            "scribbles": scribble,
+            "shapes": drawn_shape,
+            "clothing": lambda rng: item_on_canvas(other(rng), rng),
+            "noise": noise_picture,
+        }
+    objects = TUNING_OBJECTS if part == "tuning" else HELD_OUT_OBJECTS
+    return {
+        "objects": lambda rng: object_photo(rng, objects),
+        "digits": lambda rng: digit_photo(other(rng), rng),
+        "shapes": lambda rng: 255 - drawn_shape(rng),
+        "noise": noise_picture,
+    }

@@ -1,0 +1,110 @@
+"""The "Inside the network" view: each layer's activity, the why-map and the nearest training images, explained for a learner.
+
+The texts are English message ids, shown through `_()` in the session's language (ui/i18n.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from classifier.explain import Explanation
+from ui.i18n import _
+from ui.pictures import feature_grid, neighbour_strip, unit_strip, why_map
+
+INTRODUCTION = (
+    "What each layer of the network computes for your picture. A *layer* is one step of the network's "
+    "arithmetic; bright squares are big numbers (the layer is *active* there), dark ones are zero."
+)
+# The full text goes with the first layer of each kind; later layers of the same kind get a short one.
+LAYER_TEXT = {
+    ("convolution", True): (
+        "**Convolution**: a small 3x3 *filter* (nine numbers the network learned) slides over the picture and "
+        "lights up where it finds its pattern, such as an edge, a corner or the end of a line. Each small "
+        "square is one filter's *feature map*. Notice how different filters light up on different sides of your strokes."
+    ),
+    ("convolution", False): (
+        "**Another convolution** combines the patterns of the layer before into bigger ones, like loops, "
+        "crossings and curves: each map now looks for something more particular."
+    ),
+    ("pooling", True): (
+        "**Pooling** keeps the largest number of every 2x2 block, so each map is half as wide. The network "
+        "keeps *what* it found and forgets a little of exactly *where*, which is why a picture shifted a "
+        "little still reads the same."
+    ),
+    ("pooling", False): "**Pooling again** halves the maps: fewer, coarser positions, the same patterns.",
+    ("dense", True): (
+        "**Hidden units**: each square is one *unit* (a simple artificial neuron). It adds up everything the "
+        "layers before it found, each with its own learned weight, and lights up for one particular mix. The "
+        "answer is read from these 128 numbers."
+    ),
+}
+WHY_MAP_TEXT = (
+    "**Why-map**: the coloured pixels are the ones that mattered for the answer. The app hides one small "
+    "square of the picture at a time and measures how much less sure the network becomes; the brighter "
+    "the colour, the more hiding it hurt the answer. Look whether it used the parts you would use."
+)
+NEIGHBOURS_TEXT = (
+    "**Training images it finds alike**: the network turns every picture into 128 numbers, the hidden "
+    "units above. These are six of its training images whose numbers are closest to yours (the *distance* "
+    "under each). When they all show the same thing, your picture is a typical one to the network."
+)
+
+
+def _layers(explanation: Explanation) -> None:
+    """Each convolution and pooling as a grid of feature maps, and the hidden units as a strip, each with its text."""
+    seen: set[str] = set()
+    for layer in explanation.layers:
+        if (layer.kind, True) not in LAYER_TEXT:
+            continue
+        picture_column, text_column = st.columns([3, 2])
+        if layer.kind == "dense":
+            caption = _("{count} hidden units").format(count=layer.activations.shape[0])
+            picture_column.image(unit_strip(layer.activations), caption=caption)
+        else:
+            height, width, maps = layer.activations.shape
+            columns, cell = (8, 48) if maps <= 32 else (16, 26)
+            picture = feature_grid(layer.activations, columns=columns, cell=cell)
+            title = f"{_(layer.kind)} {layer.name.rsplit(' ', 1)[-1]}"
+            caption = _("{layer}: {maps} maps of {height}x{width}").format(layer=title, maps=maps, height=height, width=width)
+            picture_column.image(picture, caption=caption)
+        text_column.markdown(_(LAYER_TEXT[layer.kind, layer.kind not in seen]))
+        seen.add(layer.kind)
+
+
+def _why_and_alike(explanation: Explanation) -> None:
+    """The why-map over the input, and the six nearest training images with their labels and distances."""
+    why_column, alike_column = st.columns([1, 2])
+    with why_column:
+        st.image(why_map(explanation.prediction.image28, explanation.saliency), caption=_("Why-map"), width=168)
+        st.markdown(_(WHY_MAP_TEXT))
+    with alike_column:
+        # One picture for the six, with one caption, is lighter for the browser on every stroke than six.
+        strip = neighbour_strip([neighbour.image28 for neighbour in explanation.neighbours])
+        caption = " · ".join(f"{_(neighbour.class_name)} ({neighbour.distance:.1f})" for neighbour in explanation.neighbours)
+        st.image(strip, caption=caption)
+        st.markdown(_(NEIGHBOURS_TEXT))
+
+
+def show_inside(explanations: dict[str, Explanation]) -> None:
+    """The inside view of one or two models (by kind), with where they disagree."""
+    st.subheader(_("Inside the network"))
+    st.caption(_(INTRODUCTION))
+    answers = {kind: _(explanation.prediction.class_name) for kind, explanation in explanations.items()}
+    if len(set(answers.values())) > 1:
+        st.info(
+            _(
+                "**The CNN reads {cnn} and the MLP reads {mlp}.** Compare their why-maps: the CNN (convolutional "
+                "network) looks for shapes wherever they are, while the MLP (a network of plain layers) weighs "
+                "every pixel on its own, so a stroke a little out of place can change its answer."
+            ).format(cnn=answers.get("cnn"), mlp=answers.get("mlp")),
+            icon=":material/compare_arrows:",
+        )
+    if len(explanations) == 1:
+        (explanation,) = explanations.values()
+        _why_and_alike(explanation)
+        _layers(explanation)
+        return
+    for kind, tab in zip(explanations, st.tabs([kind.upper() for kind in explanations])):
+        with tab:
+            _why_and_alike(explanations[kind])
+            _layers(explanations[kind])

@@ -1,0 +1,119 @@
+"""Draw a digit: the canvas, what the model sees, its answer and how sure it is."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from classifier import ClassifierError, EmptyImageError, Prediction, tasks
+from classifier.explain import Explanation
+from ui.canvas import drawing_canvas
+from ui.charts import probability_chart
+from ui.i18n import _, class_names
+from ui.inside import show_inside
+from ui.loaders import get_classifier
+from ui.pictures import pixelated
+
+TASK = tasks.get("digits")
+MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
+# Below this calibrated probability the answer is shown with a warning that the model is unsure.
+LOW_CONFIDENCE = 0.6
+
+st.title(_("Draw a digit"))
+st.write(
+    _(
+        "Draw one digit from 0 to 9 with your mouse or finger. The drawing is cropped, scaled into a 20x20 box "
+        "and centred by its centre of mass, the way MNIST was made; the network then says which digit it sees."
+    )
+)
+
+
+def controls() -> tuple[int, list[str], int | None, bool]:
+    """The stroke width, the chosen models, the optional true digit and whether to show inside the network."""
+    with st.sidebar:
+        stroke_width = st.slider(_("Stroke width"), min_value=6, max_value=40, value=18, key="stroke_width")
+        choice = st.segmented_control(_("Model"), list(MODEL_CHOICES), default="CNN", format_func=_, key="model_choice")
+        drawn = st.selectbox(
+            _("I drew a …"),
+            [None, *range(TASK.num_classes)],
+            format_func=lambda digit: _("(not saying)") if digit is None else str(digit),
+            placeholder=_("(not saying)"),
+            key="true_digit",
+            help=_("Tell the app what you drew: its bar turns blue, so a right answer shows one blue bar."),
+        )
+        inside = st.toggle(
+            _("Inside the network"),
+            value=True,
+            key="inside_view",
+            help=_("Every layer's activity, the why-map and the training images the network finds alike, under the answer."),
+        )
+    return stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside
+
+
+def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None) -> None:
+    """The prediction, its confidence and the ten probabilities of one model."""
+    st.subheader(model_kind.upper())
+    prediction_column, confidence_column = st.columns(2)
+    # An answer for a digit is a prediction; for anything else it is only a guess.
+    prediction_column.metric(_("Prediction") if prediction.in_domain else _("Best guess"), prediction.class_name)
+    confidence_column.metric(_("Confidence"), f"{100 * prediction.confidence:.1f} %")
+    if not prediction.in_domain:
+        st.warning(
+            _(
+                "**That doesn't look like a digit to me.** What the network sees in it is too unlike every digit "
+                "it was trained on, so the grey bars are only its best guess."
+            ),
+            icon=":material/help:",
+        )
+    elif prediction.confidence < LOW_CONFIDENCE:
+        st.warning(_("The model is not sure. Try drawing the digit larger, or more like a printed one."))
+    chart = probability_chart(
+        prediction.probabilities,
+        class_names(TASK.class_names),
+        prediction.label,
+        true_digit,
+        greyed=not prediction.in_domain,
+        axis_title=_("probability"),
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int | None, inside: bool) -> None:
+    """What the model sees, each chosen model's answer and, if asked, inside the network; or a hint when nothing is drawn."""
+    if drawing is None:
+        st.info(_("Draw a digit on the black canvas to see what the network thinks it is."))
+        return
+    predictions: dict[str, Prediction] = {}
+    explanations: dict[str, Explanation] = {}
+    for model_kind in model_kinds:
+        try:
+            classifier = get_classifier(TASK.name, model_kind)
+            if inside:
+                explanations[model_kind] = classifier.explain(drawing)
+                predictions[model_kind] = explanations[model_kind].prediction
+            else:
+                predictions[model_kind] = classifier.predict(drawing)
+        except EmptyImageError:
+            st.info(_("The canvas is empty: draw a digit (0 to 9) on it to see what the network thinks it is."))
+            return
+        except ClassifierError as error:
+            st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
+    if not predictions:
+        return
+    st.caption(_("What the model sees (28x28)"))
+    st.image(pixelated(next(iter(predictions.values())).image28), width=168)
+    for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
+        with column:
+            show_answer(model_kind, prediction, true_digit)
+    if explanations:
+        show_inside(explanations)
+
+
+stroke_width, model_kinds, true_digit, inside = controls()
+canvas_column, answer_column = st.columns([1, 2], gap="large")
+with canvas_column:
+    st.caption(_("Your drawing"))
+    drawing = drawing_canvas(stroke_width)
+    st.caption(_("Undo, redo and clear are in the canvas toolbar."))
+with answer_column:
+    classify(drawing, model_kinds, true_digit, inside)
