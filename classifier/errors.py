@@ -17,6 +17,10 @@ class EmptyImageError(ClassifierError):
     """The image decodes but holds no ink (an empty canvas) or no item (a blank photo)."""
 
 
+class NumberError(ClassifierError):
+    """A drawing cannot be read as a number (more digits than a number may have)."""
+
+
 class ModelFileError(ClassifierError):
     """A model, history or metrics file is missing, damaged or does not match the manifest."""
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from classifier import domain, explain, manifest, settings, tasks
-from classifier.errors import ModelFileError
-from classifier.preprocessing import preprocess
+from classifier import domain, explain, manifest, numbers, settings, tasks
+from classifier.errors import EmptyImageError, ModelFileError
+from classifier.preprocessing import open_image, preprocess
 
 logger = logging.getLogger(__name__)
 
@@ -229,13 +229,34 @@ class Classifier:
         input cannot be decoded; both messages name the input when `name` (or a path) is given.
         """
         image28 = preprocess(self.spec, image, name)
-        return self._prediction(image28, self.outputs_batch(image28[None]))
+        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None]))
+        return prediction
 
-    def _prediction(self, image28: np.ndarray, outputs: dict[str, np.ndarray]) -> Prediction:
-        probabilities = self.domain.probabilities(outputs["logits"])[0]
-        score = float(self.domain.scores(outputs["logits"], outputs["features"])[0])
-        label = int(np.argmax(probabilities))
-        return Prediction(label, self.class_names[label], probabilities, image28, score >= self.domain.threshold, score)
+    def _predictions(self, images28: np.ndarray, outputs: dict[str, np.ndarray]) -> list[Prediction]:
+        """One Prediction per image from the model's outputs for the (N, 28, 28) images."""
+        probabilities = self.domain.probabilities(outputs["logits"])
+        scores = self.domain.scores(outputs["logits"], outputs["features"])
+        labels = np.argmax(probabilities, axis=1)
+        return [
+            Prediction(int(label), self.class_names[label], row, image28, bool(score >= self.domain.threshold), float(score))
+            for label, row, image28, score in zip(labels, probabilities, images28, scores)
+        ]
+
+    def read_number(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> numbers.Number:
+        """Read a number of 1 to MAX_DIGITS digits written left to right (tasks whose input is a drawing).
+
+        Raises what `predict` raises, and NumberError when there are more digits than a number may have.
+        """
+        if self.spec.input_kind != "drawing":
+            raise ValueError(f"The {self.task} task reads pictures of one item, not numbers.")
+        if isinstance(image, (str, Path)):
+            name = name or Path(image).name
+        if not isinstance(image, np.ndarray):
+            image = open_image(image, name)
+        try:
+            return numbers.read(image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images)))
+        except EmptyImageError as error:
+            raise EmptyImageError(f"{name}: {error}" if name else str(error)) from error
 
     def explain(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> explain.Explanation:
         """Predict, and show how: every shown layer's activity, the why-map and the nearest training images.
@@ -246,7 +267,7 @@ class Classifier:
         image28 = preprocess(self.spec, image, name)
         layer_names = tuple(self.layer_names)
         outputs = self.outputs_batch(image28[None], OUTPUTS + layer_names)
-        prediction = self._prediction(image28, outputs)
+        (prediction,) = self._predictions(image28[None], outputs)
         layers, counts = [], {}
         for layer_name in layer_names:
             values = outputs[layer_name][0]

@@ -204,7 +204,12 @@ def _fit_longer_side(array: np.ndarray, size: int) -> np.ndarray:
 
 def preprocess_drawing(image: Image.Image | np.ndarray, working_size: int) -> np.ndarray:
     """Turn a drawing (of a digit) into a 28x28 float32 MNIST-style image (ink bright on black)."""
-    box = _fit_longer_side(_keep_main_ink(ink_map(image, working_size)), DIGIT_BOX)
+    return digit_from_ink(ink_map(image, working_size))
+
+
+def digit_from_ink(ink: np.ndarray) -> np.ndarray:
+    """Turn the ink of one digit (an (H, W) array, see `ink_map`) into a 28x28 float32 MNIST-style image."""
+    box = _fit_longer_side(_keep_main_ink(ink), DIGIT_BOX)
     box = np.clip(box / max(float(box.max()), 1e-6), 0.0, 1.0)
     return _place_by_centre_of_mass(box)
 

@@ -16,6 +16,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 IMAGE_SIZE = 28
 # The side of the square drawing canvas, in screen pixels (the app's and the synthetic drawings').
 CANVAS_SIZE = 280
+# The wide canvas for writing a number of several digits (width, height), in screen pixels.
+NUMBER_CANVAS = (700, 240)
 
 # The two architectures every task has (built in classifier/models.py).
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")

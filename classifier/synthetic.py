@@ -16,7 +16,7 @@ from scipy import ndimage
 
 from classifier import settings, tasks
 from classifier.files import write_atomically
-from classifier.settings import CANVAS_SIZE, IMAGE_SIZE
+from classifier.settings import CANVAS_SIZE, IMAGE_SIZE, NUMBER_CANVAS
 
 POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
 
@@ -61,6 +61,52 @@ def canvas_digit(
     rgba[..., :3] = colour
     rgba[..., 3] = (canvas * 255).astype(np.uint8)
     return rgba
+
+
+def _digit_stroke(digit28: np.ndarray, size: int, width: float) -> np.ndarray:
+    """A 28x28 digit as a round-brush stroke of `width` pixels, drawn `size` pixels tall and cropped to its ink; float 0..1."""
+    skeleton = np.pad(_skeleton(digit28, size), round(width))
+    stroke = np.clip(width / 2 - ndimage.distance_transform_edt(~skeleton) + 0.5, 0.0, 1.0)
+    rows, columns = np.flatnonzero(stroke.any(axis=1)), np.flatnonzero(stroke.any(axis=0))
+    return stroke[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
+
+def canvas_number(
+    digits28: list[np.ndarray], rng: np.random.Generator, touching: bool = False, size: tuple[int, int] = NUMBER_CANVAS
+) -> np.ndarray:
+    """Write 28x28 digits left to right on a wide canvas (white ink on black, uint8 RGB), as a person writes a number.
+
+    The digits share a random height and stroke width, each a little taller or shorter and higher or
+    lower than the last. They are a random gap apart or, with `touching`, moved together until
+    their strokes touch.
+    """
+    width, height = size
+    count = len(digits28)
+    digit_height = int(min(rng.uniform(0.35, 0.7) * height, 0.85 * width / (0.8 * count)))
+    stroke_width = float(rng.uniform(0.06, 0.16)) * digit_height
+    canvas = np.zeros((height, width))
+    strokes = [_digit_stroke(digit, int(digit_height * rng.uniform(0.9, 1.1)), stroke_width) for digit in digits28]
+    gaps = [0.0 if touching else float(rng.uniform(0.05, 0.35)) * digit_height for _ in strokes]
+    total = sum(stroke.shape[1] for stroke in strokes) + sum(gaps[1:])
+    left = int(rng.integers(0, max(1, int(width - total))))
+    middle = height // 2 + int(rng.integers(-height // 10, height // 10 + 1))
+    for index, (stroke, gap) in enumerate(zip(strokes, gaps)):
+        top = int(np.clip(middle - stroke.shape[0] // 2 + rng.integers(-stroke.shape[0] // 20, stroke.shape[0] // 20 + 1), 0, height - stroke.shape[0]))
+        rows = slice(top, top + stroke.shape[0])
+        if index:
+            left += round(gap)
+            # Touching: slide the digit left until its ink meets the last one's (at most half its width).
+            for _ in range(stroke.shape[1] // 2 if touching else 0):
+                region = canvas[rows, left : left + stroke.shape[1]]
+                if ((region[:, : stroke.shape[1]] > 0.5) & (stroke[:, : region.shape[1]] > 0.5)).any():
+                    break
+                left -= 1
+        left = min(left, width - stroke.shape[1])
+        region = canvas[rows, left : left + stroke.shape[1]]
+        np.maximum(region, stroke, out=region)
+        left += stroke.shape[1]
+    grey = (canvas * 255).astype(np.uint8)
+    return np.dstack([grey, grey, grey])
 
 
 def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:

@@ -36,9 +36,10 @@ def test_a_wrong_answer_shows_the_prediction_red_and_the_truth_blue():
 
 def test_the_probability_axis_runs_from_0_to_1_with_exact_percentages_in_tooltips():
     probabilities = np.array([0.123456] + [0.876544 / 9] * 9)
-    spec = probability_chart(probabilities, DIGITS, predicted=0).to_dict()
+    chart = probability_chart(probabilities, DIGITS, predicted=0)
+    spec = chart.to_dict()
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
-    assert spec["data"]["values"][0]["percent"] == "12.35 %"
+    assert bars(chart)[0]["percent"] == "12.35 %"
     assert spec["encoding"]["x"]["sort"] == list(DIGITS)
 
 

@@ -1,0 +1,203 @@
+"""Reading a number of several digits written left to right: split the drawing into digits, read each.
+
+The strokes are found as connected blobs of ink. Blobs that lie one above the other (the two strokes
+of a 5, a 7's crossbar drawn apart) are joined into one digit; specks are dropped. A blob wide enough
+to hold touching digits is cut in each way its width allows (each cut at the column with the least ink
+near where equal widths put it), and the way whose pieces the model reads most surely wins. Each digit is then made 28x28 the
+MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the digits in order,
+and its confidence the product of theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import ndimage
+
+from classifier.errors import EmptyImageError, NumberError
+from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, digit_from_ink, ink_map
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from classifier.inference import Prediction
+
+Classify = Callable[[np.ndarray], "list[Prediction]"]
+
+# The most digits a number may have.
+MAX_DIGITS = 8
+# Two blobs are one digit when their columns overlap by at least this fraction of the narrower one.
+SAME_DIGIT_OVERLAP = 0.5
+# A blob with less ink than this fraction of the largest one's, and no taller than SPECK_HEIGHT of
+# the tallest, is a speck.
+SPECK_AREA = 0.05
+SPECK_HEIGHT = 0.25
+# Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
+# one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
+# most MAX_CUTS are tried. The costs are in log-probability, per digit read and per digit that does
+# not look like one. All chosen on numbers composed from MNIST training digits (bench/numbers.py).
+SINGLE_DIGIT_WIDTH = 0.6
+MAX_DIGIT_WIDTH = 1.3
+MIN_CUT_GAP = 0.12
+MAX_CUTS = 10
+DIGIT_COST = 0.5
+OUT_OF_DOMAIN_COST = 3.0
+# A cut is looked for this fraction of a digit's width either side of where it is expected.
+CUT_WINDOW = 0.3
+# Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
+EDGE = 2
+
+
+@dataclass(frozen=True)
+class Digit:
+    """One digit of a number: where it is in the input (left, top, right, bottom, in pixels) and what it was read as."""
+
+    box: tuple[int, int, int, int]
+    prediction: Prediction
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number read from a drawing: its digits from left to right."""
+
+    digits: tuple[Digit, ...]
+
+    @property
+    def number(self) -> str:
+        return "".join(str(digit.prediction.label) for digit in self.digits)
+
+    @property
+    def confidence(self) -> float:
+        """The probability that every digit is right, if the digits' answers are independent."""
+        return float(np.prod([digit.prediction.confidence for digit in self.digits]))
+
+    @property
+    def in_domain(self) -> bool:
+        return all(digit.prediction.in_domain for digit in self.digits)
+
+
+def _blobs(mask: np.ndarray) -> list[np.ndarray]:
+    """The connected blobs of a mask (8-neighbour), without specks, each as a boolean mask."""
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+    if count == 0:
+        return []
+    areas = np.bincount(labels.ravel())[1:]
+    boxes = ndimage.find_objects(labels)
+    heights = np.array([box[0].stop - box[0].start for box in boxes])
+    keep = (areas >= SPECK_AREA * areas.max()) | (heights > SPECK_HEIGHT * heights.max())
+    return [labels == index + 1 for index in np.flatnonzero(keep)]
+
+
+def _columns(mask: np.ndarray) -> tuple[int, int]:
+    columns = np.flatnonzero(mask.any(axis=0))
+    return int(columns[0]), int(columns[-1]) + 1
+
+
+def _rows(mask: np.ndarray) -> tuple[int, int]:
+    rows = np.flatnonzero(mask.any(axis=1))
+    return int(rows[0]), int(rows[-1]) + 1
+
+
+def _join_stacked(blobs: list[np.ndarray]) -> list[np.ndarray]:
+    """Join blobs whose columns mostly overlap (strokes of one digit), left to right."""
+    groups: list[np.ndarray] = []
+    for blob in sorted(blobs, key=lambda blob: sum(_columns(blob))):
+        if groups:
+            (left, right), (start, stop) = _columns(groups[-1]), _columns(blob)
+            overlap = min(right, stop) - max(left, start)
+            if overlap >= SAME_DIGIT_OVERLAP * min(right - left, stop - start):
+                groups[-1] = groups[-1] | blob
+                continue
+        groups.append(blob)
+    return groups
+
+
+def _digit_image(piece: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """The 28x28 image of one digit: its ink, with the anti-aliased edge of its strokes, made MNIST-like."""
+    near = ndimage.binary_dilation(piece, iterations=EDGE)
+    (top, bottom), (left, right) = _rows(piece), _columns(piece)
+    return digit_from_ink(np.where(near, ink, 0)[top:bottom, left:right])
+
+
+def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -> list[int]:
+    """Columns where a touching group may be cut: the local minima of its ink, at most MAX_CUTS, apart from each other."""
+    smooth = ndimage.uniform_filter1d(profile, 3)
+    inside = np.arange(left + 1, right - 1)
+    minima = inside[(smooth[inside] <= smooth[inside - 1]) & (smooth[inside] <= smooth[inside + 1])]
+    chosen: list[int] = []
+    for column in minima[np.argsort(smooth[minima], kind="stable")]:
+        if all(abs(column - other) >= MIN_CUT_GAP * height for other in chosen):
+            chosen.append(int(column))
+        if len(chosen) == MAX_CUTS:
+            break
+    return sorted(chosen)
+
+
+def _best_split(group: np.ndarray, ink: np.ndarray, height: float, classify: Classify) -> list[np.ndarray]:
+    """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
+
+    Classic over-segmentation: every stretch between two candidate cuts (the group's ends and the
+    minima of its ink, column by column) narrower than MAX_DIGIT_WIDTH heights is read as a digit and
+    scored by the log-probability of its answer, less DIGIT_COST, less OUT_OF_DOMAIN_COST if it does
+    not look like a digit; the chain of stretches with the best total wins (dynamic programming).
+    """
+    left, right = _columns(group)
+    if right - left <= SINGLE_DIGIT_WIDTH * height:
+        return [group]
+    profile = (ink * group).sum(axis=0)
+    cuts = [left, *_cut_candidates(profile, left, right, height), right]
+    columns = np.arange(group.shape[1])[None, :]
+    stretches = {
+        (i, j): group & (columns >= cuts[i]) & (columns < cuts[j])
+        for i in range(len(cuts))
+        for j in range(i + 1, len(cuts))
+        if cuts[j] - cuts[i] <= MAX_DIGIT_WIDTH * height
+    }
+    stretches = {key: piece for key, piece in stretches.items() if piece.any()}
+    if not stretches:
+        return [group]
+    answers = dict(zip(stretches, classify(np.stack([_digit_image(piece, ink) for piece in stretches.values()]))))
+    score = {
+        key: np.log(max(answer.confidence, 1e-9)) - DIGIT_COST - OUT_OF_DOMAIN_COST * (not answer.in_domain)
+        for key, answer in answers.items()
+    }
+    best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
+    for j in range(1, len(cuts)):
+        paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
+        if paths:
+            best[j] = max(paths, key=lambda path: path[0])
+    # With no chain of digit-wide stretches (a wide scribble), the group stays whole.
+    return [stretches[key] for key in best[len(cuts) - 1][1]] if len(cuts) - 1 in best else [group]
+
+
+def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify) -> Number:
+    """Read a drawing of a number: split it into digits, left to right, and classify each.
+
+    `classify` turns (N, 28, 28) images into N Predictions. Raises EmptyImageError when nothing is
+    drawn and NumberError when there are more than MAX_DIGITS digits.
+    """
+    size = np.asarray(image).shape[:2][::-1] if isinstance(image, np.ndarray) else image.size
+    # Shrink so that the height is at most the task's working size, whatever the width.
+    ink = ink_map(image, round(working_size * max(size) / max(1, min(size))))
+    contrast = float(ink.max()) if ink.size else 0.0
+    if contrast < MIN_CONTRAST:
+        raise EmptyImageError("There is nothing drawn yet: write a number (1 to 8 digits) on the canvas.")
+    ink = np.minimum(ink / contrast, 1.0)
+    groups = _join_stacked(_blobs(ink > INK_THRESHOLD))
+    if len(groups) > MAX_DIGITS:
+        raise NumberError(
+            f"Found {len(groups)} separate marks, more than the {MAX_DIGITS} digits a number may have. "
+            "Clear the canvas and write at most 8 digits side by side."
+        )
+    height = float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
+    pieces = [piece for group in groups for piece in _best_split(group, ink, height, classify)][:MAX_DIGITS]
+    predictions = classify(np.stack([_digit_image(piece, ink) for piece in pieces]))
+    scale = size[0] / ink.shape[1]
+    digits = []
+    for piece, prediction in zip(pieces, predictions):
+        (top, bottom), (left, right) = _rows(piece), _columns(piece)
+        digits.append(Digit(tuple(int(round(value * scale)) for value in (left, top, right, bottom)), prediction))
+    return Number(tuple(digits))
