@@ -84,6 +84,31 @@ def _predict(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _read_number(args: argparse.Namespace) -> int:
+    from classifier.inference import load_classifier
+
+    classifier = load_classifier(args.task, args.model, args.models_dir)
+    failures = 0
+    for file in args.files:
+        try:
+            reading = classifier.read_number(Path(file))
+            line = {
+                "file": file,
+                "number": reading.number,
+                "confidence": round(reading.confidence, 6),
+                "in_domain": reading.in_domain,
+                "digits": [
+                    {"label": digit.prediction.label, "confidence": round(digit.prediction.confidence, 6), "box": list(digit.box)}
+                    for digit in reading.digits
+                ],
+            }
+        except ClassifierError as error:
+            failures += 1
+            line = {"file": file, "error": str(error)}
+        print(json.dumps(line), flush=True)
+    return 1 if failures else 0
+
+
 def _list_tasks(args: argparse.Namespace) -> int:
     for task in tasks.all_tasks():
         line = {
@@ -158,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--models-dir", type=Path, help=models_help)
     predict.add_argument("files", nargs="+", metavar="FILE")
     predict.set_defaults(run=_predict)
+
+    number = commands.add_parser("read-number", help="read a number of 1 to 8 handwritten digits per file, one JSON line each")
+    number.add_argument("--task", default="digits", choices=[task.name for task in tasks.all_tasks() if task.input_kind == "drawing"])
+    number.add_argument("--model", choices=settings.MODEL_KINDS, default="cnn")
+    number.add_argument("--models-dir", type=Path, help=models_help)
+    number.add_argument("files", nargs="+", metavar="FILE")
+    number.set_defaults(run=_read_number)
 
     listing = commands.add_parser("tasks", help="list the tasks, one JSON line each")
     listing.set_defaults(run=_list_tasks)

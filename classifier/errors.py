@@ -25,5 +25,9 @@ class ModelFileError(ClassifierError):
     """A model, history or metrics file is missing, damaged or does not match the manifest."""
 
 
+class StoreError(ClassifierError):
+    """The corrections database is missing, locked, unreachable or refused a query."""
+
+
 class DataError(ClassifierError):
     """A dataset file is missing, corrupt, truncated or has the wrong checksum."""

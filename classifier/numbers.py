@@ -1,7 +1,8 @@
 """Reading a number of several digits written left to right: split the drawing into digits, read each.
 
-The strokes are found as connected blobs of ink. Blobs that lie one above the other (the two strokes
-of a 5, a 7's crossbar drawn apart) are joined into one digit; specks are dropped. A blob wide enough
+The strokes are found as connected blobs of ink. Short blobs (a 5's bar drawn apart, a flag, a
+dot) join the digit they overlap or touch, blobs one above the other are one digit, specks far from
+every digit are dropped. A blob wide enough
 to hold touching digits is cut in each way its width allows (each cut at the column with the least ink
 near where equal widths put it), and the way whose pieces the model reads most surely wins. Each digit is then made 28x28 the
 MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the digits in order,
@@ -29,16 +30,16 @@ Classify = Callable[[np.ndarray], "list[Prediction]"]
 
 # The most digits a number may have.
 MAX_DIGITS = 8
-# Two blobs are one digit when their columns overlap by at least this fraction of the narrower one.
+# Two digit-tall blobs are one digit when their columns overlap by at least this fraction of the narrower one.
 SAME_DIGIT_OVERLAP = 0.5
-# A blob with less ink than this fraction of the largest one's, and no taller than SPECK_HEIGHT of
-# the tallest, is a speck.
-SPECK_AREA = 0.05
-SPECK_HEIGHT = 0.25
+# A blob shorter than this fraction of the tallest is part of a digit (a bar, a flag) or a speck;
+# one further than NEAR tallest heights from every digit is a speck.
+PART_HEIGHT = 0.45
+NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
 # most MAX_CUTS are tried. The costs are in log-probability, per digit read and per digit that does
-# not look like one. All chosen on numbers composed from MNIST training digits (bench/numbers.py).
+# not look like one. All chosen on numbers composed from MNIST training digits (bench/read_numbers.py).
 SINGLE_DIGIT_WIDTH = 0.6
 MAX_DIGIT_WIDTH = 1.3
 MIN_CUT_GAP = 0.12
@@ -80,15 +81,9 @@ class Number:
 
 
 def _blobs(mask: np.ndarray) -> list[np.ndarray]:
-    """The connected blobs of a mask (8-neighbour), without specks, each as a boolean mask."""
+    """The connected blobs of a mask (8-neighbour), each as a boolean mask."""
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
-    if count == 0:
-        return []
-    areas = np.bincount(labels.ravel())[1:]
-    boxes = ndimage.find_objects(labels)
-    heights = np.array([box[0].stop - box[0].start for box in boxes])
-    keep = (areas >= SPECK_AREA * areas.max()) | (heights > SPECK_HEIGHT * heights.max())
-    return [labels == index + 1 for index in np.flatnonzero(keep)]
+    return [labels == index for index in range(1, count + 1)]
 
 
 def _columns(mask: np.ndarray) -> tuple[int, int]:
@@ -101,17 +96,33 @@ def _rows(mask: np.ndarray) -> tuple[int, int]:
     return int(rows[0]), int(rows[-1]) + 1
 
 
-def _join_stacked(blobs: list[np.ndarray]) -> list[np.ndarray]:
-    """Join blobs whose columns mostly overlap (strokes of one digit), left to right."""
+def _group(blobs: list[np.ndarray]) -> list[np.ndarray]:
+    """Group the blobs into digits, left to right.
+
+    Blobs at least PART_HEIGHT of the tallest are digits, or strokes of one when their columns mostly
+    overlap (the two strokes of a 4 drawn apart). Shorter blobs (a 5's bar, a flag, a dot) join the
+    digit whose columns they overlap most, or the nearest one within NEAR heights; else they are specks.
+    """
+    tallest = max(np.subtract(*_rows(blob)[::-1]) for blob in blobs)
     groups: list[np.ndarray] = []
+    parts = []
     for blob in sorted(blobs, key=lambda blob: sum(_columns(blob))):
+        if np.subtract(*_rows(blob)[::-1]) < PART_HEIGHT * tallest:
+            parts.append(blob)
+            continue
         if groups:
             (left, right), (start, stop) = _columns(groups[-1]), _columns(blob)
-            overlap = min(right, stop) - max(left, start)
-            if overlap >= SAME_DIGIT_OVERLAP * min(right - left, stop - start):
+            if min(right, stop) - max(left, start) >= SAME_DIGIT_OVERLAP * min(right - left, stop - start):
                 groups[-1] = groups[-1] | blob
                 continue
         groups.append(blob)
+    for part in parts:
+        start, stop = _columns(part)
+        # Overlap in columns (positive) or, for a part beside a digit, minus the gap between them.
+        closeness = [min(right, stop) - max(left, start) for left, right in map(_columns, groups)]
+        best = int(np.argmax(closeness))
+        if closeness[best] >= -NEAR * tallest:
+            groups[best] = groups[best] | part
     return groups
 
 
@@ -186,7 +197,7 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
     if contrast < MIN_CONTRAST:
         raise EmptyImageError("There is nothing drawn yet: write a number (1 to 8 digits) on the canvas.")
     ink = np.minimum(ink / contrast, 1.0)
-    groups = _join_stacked(_blobs(ink > INK_THRESHOLD))
+    groups = _group(_blobs(ink > INK_THRESHOLD))
     if len(groups) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(groups)} separate marks, more than the {MAX_DIGITS} digits a number may have. "

@@ -44,6 +44,31 @@ def fashion_cnn():
     return load_classifier("fashion", "cnn")
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server for the whole run (harness/postgres.py), started on a loopback port."""
+    from harness.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """An empty corrections database: an SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'corrections.sqlite'}"
+    import uuid
+
+    import psycopg
+
+    server = request.getfixturevalue("postgres_url")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.replace("postgresql+psycopg", "postgresql"), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
 def write_idx_dataset(
     data_dir: Path, dataset: tasks.Dataset, train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray]
 ) -> Path:

@@ -1,0 +1,212 @@
+"""The corrections store: drawings that users confirmed or corrected, kept in a real database.
+
+SQLite by default (a file in the data folder), PostgreSQL when the database URL says so
+(`postgresql+psycopg://user:password@host:port/name`), through SQLAlchemy 2. The schema is made and
+upgraded by the Alembic migrations in classifier/migrations/ when a store is opened. Nothing is
+stored until a user confirms or corrects an answer; rows carry an anonymous per-session id, never
+anything personal. Every database failure is raised as StoreError with a message for the user.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import DateTime, Integer, LargeBinary, String, create_engine, delete, event, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from classifier import settings
+from classifier.errors import StoreError
+
+# The database URL: $CLASSIFIER_DATABASE_URL, else an SQLite file in the data folder.
+DATABASE_URL_ENV = "CLASSIFIER_DATABASE_URL"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Seconds to wait for a database that is locked (SQLite) or slow to answer (PostgreSQL).
+TIMEOUT = 10
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CorrectionRow(Base):
+    """One confirmed or corrected answer. The migrations, not this class, make the table."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    task: Mapped[str] = mapped_column(String(32), index=True)
+    model: Mapped[str] = mapped_column(String(16))
+    model_digest: Mapped[str] = mapped_column(String(64))
+    predicted: Mapped[int] = mapped_column(Integer)
+    label: Mapped[int] = mapped_column(Integer)
+    image28: Mapped[bytes] = mapped_column(LargeBinary)  # 784 bytes, uint8, row by row
+    drawing_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What the user said about one answer: `label` is the right class; equal to `predicted` when confirmed."""
+
+    session_id: str
+    task: str
+    model: str
+    model_digest: str
+    predicted: int
+    label: int
+    image28: np.ndarray  # (28, 28) float in 0..1 or uint8
+    drawing: np.ndarray | None = None  # what was drawn, stored as PNG
+    id: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.predicted == self.label
+
+
+def default_url() -> str:
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{settings.data_dir() / 'corrections.sqlite'}"
+
+
+def describe(url: str) -> str:
+    """The URL without its password, to name the database in messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable database URL)"
+
+
+def _png(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(array, dtype=np.uint8)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _uint8(image28: np.ndarray) -> np.ndarray:
+    image = np.asarray(image28)
+    return image if image.dtype == np.uint8 else (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
+
+
+class CorrectionStore:
+    """A database of corrections; safe to share between threads. Opening it creates or upgrades the schema."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.name = describe(self.url)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as error:
+            raise StoreError(f"The database URL {self.url!r} is not valid ({error}). Check ${DATABASE_URL_ENV}.") from error
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise self._fail("be created", error) from error
+        connect_args = {"timeout": TIMEOUT} if parsed.get_backend_name() == "sqlite" else {"connect_timeout": TIMEOUT}
+        try:
+            self.engine: Engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as error:
+            raise StoreError(f"The database {self.name} cannot be used ({error}). Use sqlite:/// or postgresql+psycopg://.") from error
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    def _fail(self, doing: str, error: Exception) -> StoreError:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return StoreError(
+            f"The corrections database {self.name} could not {doing} ({reason}). "
+            "Check that it is running and reachable, then try again; your drawing and answers are still here."
+        )
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        try:
+            with _MIGRATION_LOCK, self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except (SQLAlchemyError, OSError) as error:
+            raise self._fail("be opened", error) from error
+
+    def add(self, correction: Correction) -> int:
+        """Store one correction; return its id."""
+        row = CorrectionRow(
+            created_at=correction.created_at or datetime.now(UTC),
+            session_id=correction.session_id,
+            task=correction.task,
+            model=correction.model,
+            model_digest=correction.model_digest,
+            predicted=int(correction.predicted),
+            label=int(correction.label),
+            image28=_uint8(correction.image28).tobytes(),
+            drawing_png=None if correction.drawing is None else _png(correction.drawing),
+        )
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+                session.flush()
+                return row.id
+        except SQLAlchemyError as error:
+            raise self._fail("store the correction", error) from error
+
+    def corrections(self, task: str, session_id: str | None = None) -> list[Correction]:
+        """The stored corrections of a task, oldest first; only one session's when `session_id` is given."""
+        query = select(CorrectionRow).where(CorrectionRow.task == task).order_by(CorrectionRow.id)
+        if session_id is not None:
+            query = query.where(CorrectionRow.session_id == session_id)
+        try:
+            with Session(self.engine) as session:
+                rows = session.scalars(query).all()
+        except SQLAlchemyError as error:
+            raise self._fail("be read", error) from error
+        return [
+            Correction(
+                row.session_id,
+                row.task,
+                row.model,
+                row.model_digest,
+                row.predicted,
+                row.label,
+                np.frombuffer(row.image28, dtype=np.uint8).reshape(settings.IMAGE_SIZE, settings.IMAGE_SIZE),
+                None if row.drawing_png is None else np.asarray(Image.open(io.BytesIO(row.drawing_png))),
+                row.id,
+                row.created_at,
+            )
+            for row in rows
+        ]
+
+    def delete_session(self, session_id: str) -> int:
+        """Delete every correction of one session; return how many there were."""
+        try:
+            with Session(self.engine) as session, session.begin():
+                return session.execute(delete(CorrectionRow).where(CorrectionRow.session_id == session_id)).rowcount
+        except SQLAlchemyError as error:
+            raise self._fail("delete the drawings", error) from error
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+# Alembic's command module is not thread-safe; stores opened at once migrate one at a time.
+_MIGRATION_LOCK = threading.Lock()
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """WAL lets readers go on while one thread writes; the busy timeout makes writers queue, not fail."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={TIMEOUT * 1000}")
+    cursor.close()

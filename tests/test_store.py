@@ -1,0 +1,90 @@
+"""The corrections store, against SQLite and a real PostgreSQL server: what is stored is what is read back."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from classifier.errors import StoreError
+from classifier.store import Correction, CorrectionStore
+from harness.postgres import free_port
+
+
+def correction(session_id: str = "session-a", predicted: int = 7, label: int = 1, seed: int = 0) -> Correction:
+    rng = np.random.default_rng(seed)
+    drawing = rng.integers(0, 256, (40, 60, 4), dtype=np.uint8)
+    return Correction(session_id, "digits", "cnn", "ab" * 32, predicted, label, rng.random((28, 28)), drawing)
+
+
+def test_a_correction_reads_back_as_it_was_stored_after_the_store_is_opened_again(database_url):
+    original = correction()
+    CorrectionStore(database_url).add(original)
+    (stored,) = CorrectionStore(database_url).corrections("digits")
+    assert (stored.session_id, stored.model, stored.model_digest) == ("session-a", "cnn", "ab" * 32)
+    assert (stored.predicted, stored.label, stored.confirmed) == (7, 1, False)
+    assert np.array_equal(stored.image28, (original.image28 * 255).round().astype(np.uint8))
+    assert np.array_equal(stored.drawing, original.drawing)
+    assert stored.created_at is not None and stored.id is not None
+
+
+def test_delete_my_drawings_removes_that_session_only(database_url):
+    store = CorrectionStore(database_url)
+    for index in range(3):
+        store.add(correction("mine", seed=index))
+    store.add(correction("someone-else"))
+    assert store.delete_session("mine") == 3
+    assert [row.session_id for row in store.corrections("digits")] == ["someone-else"]
+    assert store.corrections("digits", session_id="mine") == []
+
+
+def test_sixteen_threads_writing_at_once_lose_nothing(database_url):
+    store = CorrectionStore(database_url)
+    errors: list[Exception] = []
+
+    def write(thread: int) -> None:
+        try:
+            for index in range(20):
+                store.add(correction(f"thread-{thread}", predicted=index % 10, label=thread % 10, seed=index))
+        except Exception as error:  # noqa: BLE001 - collected and asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(thread,)) for thread in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = store.corrections("digits")
+    assert len(rows) == 16 * 20 and len({row.id for row in rows}) == 16 * 20
+    for thread in range(16):
+        assert [row.label for row in store.corrections("digits", f"thread-{thread}")] == [thread % 10] * 20
+
+
+def test_opening_runs_the_migrations_to_the_latest_revision_once(database_url):
+    CorrectionStore(database_url)
+    store = CorrectionStore(database_url)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+
+
+def test_a_server_that_is_down_gives_a_message_naming_the_database_and_what_to_do():
+    url = f"postgresql+psycopg://someone:secret@127.0.0.1:{free_port()}/corrections"
+    with pytest.raises(StoreError) as raised:
+        CorrectionStore(url)
+    message = str(raised.value)
+    assert "127.0.0.1" in message and "running and reachable" in message and "secret" not in message
+
+
+def test_a_database_file_that_cannot_be_created_gives_a_message(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(StoreError, match="could not"):
+        CorrectionStore(f"sqlite:///{blocker / 'corrections.sqlite'}")
+
+
+def test_a_malformed_url_gives_a_message():
+    with pytest.raises(StoreError, match="not valid"):
+        CorrectionStore("not a url at all")
