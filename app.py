@@ -14,5 +14,6 @@ st.navigation(
         st.Page("views/upload.py", title=_("Upload clothing"), icon=":material/checkroom:"),
         st.Page("views/curves.py", title=_("Training curves"), icon=":material/show_chart:"),
         st.Page("views/explorer.py", title=_("Test-set explorer"), icon=":material/grid_view:"),
+        st.Page("views/handwriting.py", title=_("Your handwriting"), icon=":material/gesture:"),
     ]
 ).run()

@@ -185,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.set_defaults(run=_predict)
 
     number = commands.add_parser("read-number", help="read a number of 1 to 8 handwritten digits per file, one JSON line each")
-    number.add_argument("--task", default="digits", choices=[task.name for task in tasks.all_tasks() if task.input_kind == "drawing"])
+    number.add_argument(
+        "--task", default="digits", choices=[task.name for task in tasks.all_tasks() if task.input_kind == "drawing"]
+    )
     number.add_argument("--model", choices=settings.MODEL_KINDS, default="cnn")
     number.add_argument("--models-dir", type=Path, help=models_help)
     number.add_argument("files", nargs="+", metavar="FILE")

@@ -19,6 +19,7 @@ from PIL import Image
 
 from classifier import domain, explain, manifest, numbers, settings, tasks
 from classifier.errors import EmptyImageError, ModelFileError
+from classifier.files import sha256
 from classifier.preprocessing import open_image, preprocess
 
 logger = logging.getLogger(__name__)
@@ -180,12 +181,15 @@ class Classifier:
         recreate = settings.recreate_hint(self.task, model_kind)
         litert_path = settings.model_path(task, model_kind, ".tflite", models_dir)
         if litert_path.exists():
-            self._backend = _LiteRTBackend(manifest.verified_bytes(litert_path, task, model_kind), litert_path, recreate)
+            content = manifest.verified_bytes(litert_path, task, model_kind)
+            self._backend = _LiteRTBackend(content, litert_path, recreate)
         else:
             keras_path = settings.model_path(task, model_kind, ".keras", models_dir)
             content = manifest.verified_bytes(keras_path, task, model_kind)
             logger.warning("%s is missing: serving %s with Keras, which is slower. %s", litert_path, keras_path, recreate)
             self._backend = _KerasBackend(content, keras_path, recreate)
+        # The version of the model: the SHA-256 of the file it was loaded from (as in the manifest).
+        self.digest = sha256(content)
         self.domain = domain.load(self.task, model_kind, models_dir) if domain_check else None
         self._models_dir = models_dir
         self._neighbours: explain.NeighbourIndex | None = None
@@ -254,7 +258,9 @@ class Classifier:
         if not isinstance(image, np.ndarray):
             image = open_image(image, name)
         try:
-            return numbers.read(image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images)))
+            return numbers.read(
+                image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images))
+            )
         except EmptyImageError as error:
             raise EmptyImageError(f"{name}: {error}" if name else str(error)) from error
 

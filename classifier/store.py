@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,7 +117,9 @@ class CorrectionStore:
         try:
             self.engine: Engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
         except (ArgumentError, ImportError) as error:
-            raise StoreError(f"The database {self.name} cannot be used ({error}). Use sqlite:/// or postgresql+psycopg://.") from error
+            raise StoreError(
+                f"The database {self.name} cannot be used ({error}). Use sqlite:/// or postgresql+psycopg://."
+            ) from error
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._migrate()
@@ -198,6 +201,26 @@ class CorrectionStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def export_zip(corrections: list[Correction], dataset: str) -> bytes:
+    """The corrections as a zip: `<dataset>/t10k-*` IDX files that `python -m classifier evaluate --data-dir`
+    reads as the task's test set, and `png/` with `labels.csv` for everything else."""
+    from classifier.idx import encode_idx
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        images = np.stack([correction.image28 for correction in corrections]) if corrections else np.zeros((0, 28, 28), np.uint8)
+        labels = np.array([correction.label for correction in corrections], dtype=np.uint8)
+        archive.writestr(f"{dataset}/t10k-images-idx3-ubyte", encode_idx(images.astype(np.uint8)))
+        archive.writestr(f"{dataset}/t10k-labels-idx1-ubyte", encode_idx(labels))
+        lines = ["file,label,model,predicted,created_at"]
+        for index, correction in enumerate(corrections):
+            name = f"png/{index:05d}-{correction.label}.png"
+            archive.writestr(name, _png(correction.image28))
+            lines.append(f"{name},{correction.label},{correction.model},{correction.predicted},{correction.created_at}")
+        archive.writestr("labels.csv", "\n".join(lines) + "\n")
+    return buffer.getvalue()
 
 
 # Alembic's command module is not thread-safe; stores opened at once migrate one at a time.

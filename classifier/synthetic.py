@@ -91,7 +91,13 @@ def canvas_number(
     left = int(rng.integers(0, max(1, int(width - total))))
     middle = height // 2 + int(rng.integers(-height // 10, height // 10 + 1))
     for index, (stroke, gap) in enumerate(zip(strokes, gaps)):
-        top = int(np.clip(middle - stroke.shape[0] // 2 + rng.integers(-stroke.shape[0] // 20, stroke.shape[0] // 20 + 1), 0, height - stroke.shape[0]))
+        top = int(
+            np.clip(
+                middle - stroke.shape[0] // 2 + rng.integers(-stroke.shape[0] // 20, stroke.shape[0] // 20 + 1),
+                0,
+                height - stroke.shape[0],
+            )
+        )
         rows = slice(top, top + stroke.shape[0])
         if index:
             left += round(gap)

@@ -44,6 +44,18 @@ def fashion_cnn():
     return load_classifier("fashion", "cnn")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def corrections_database(tmp_path_factory) -> str:
+    """Tests store corrections in a database of their own, never in the user's data folder."""
+    import os
+
+    from classifier.store import DATABASE_URL_ENV
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'corrections.sqlite'}"
+    os.environ[DATABASE_URL_ENV] = url
+    return url
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A real PostgreSQL server for the whole run (harness/postgres.py), started on a loopback port."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from classifier import settings
+from classifier import settings, synthetic
+from classifier.store import DATABASE_URL_ENV, CorrectionStore
 from tests.conftest import large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
+from ui.corrections import SESSION_ID_KEY, get_store
 
 TIMEOUT = 120
 
@@ -88,6 +92,7 @@ def test_the_draw_page_treats_a_blank_drawing_as_an_empty_canvas():
         ("views/upload.py", "Upload clothing"),
         ("views/curves.py", "Training curves"),
         ("views/explorer.py", "Test-set explorer"),
+        ("views/handwriting.py", "Your handwriting"),
     ],
 )
 def test_every_other_page_runs_without_an_exception(page, title):
@@ -160,3 +165,57 @@ def test_a_missing_history_is_explained_and_the_other_curves_still_show(damaged_
     assert not at.exception
     assert any("fashion-mlp.history.csv is missing" in warning.value for warning in at.warning)
     assert len(charts(at)) == 6
+
+
+def test_a_number_written_on_the_wide_canvas_is_read_digit_by_digit(mnist_test):
+    rng = np.random.default_rng(0)
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = synthetic.canvas_number([mnist_test.images[i] for i in (0, 1, 2)], rng)
+    at.run()
+    at.segmented_control(key="writing").set_value("A number").run()
+    assert not at.exception
+    numbers = [metric.value for metric in at.metric if metric.label == "Number"]
+    assert numbers == ["".join(str(label) for label in mnist_test.labels[:3])]
+
+
+def test_a_correction_is_stored_only_when_asked_and_found_on_the_handwriting_page_after_a_restart(mnist_test):
+    get_store.clear()
+    at = app()
+    mine = at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[3])
+    at.run()
+    assert CorrectionStore().corrections("digits", mine) == []
+    at.selectbox(key="right_label").set_value(8).run()
+    at.button(key="correct").click().run()
+    assert not at.exception
+    assert "Saved as 8" in at.success[0].value
+    # A new app process: the cached store is gone, the database is not.
+    get_store.clear()
+    again = app()
+    again.session_state[SESSION_ID_KEY] = mine
+    again.run()
+    again.switch_page("views/handwriting.py").run()
+    assert not again.exception
+    assert [correction.label for correction in CorrectionStore().corrections("digits", mine)] == [8]
+    assert len([metric for metric in again.metric if "on these 1 drawings" in metric.label]) == 2
+    again.button(key="delete_mine").click().run()
+    assert not again.exception
+    assert CorrectionStore().corrections("digits", mine) == []
+
+
+def test_a_database_that_is_down_is_named_and_the_answer_stays(mnist_test, monkeypatch):
+    from harness.postgres import free_port
+
+    monkeypatch.setenv(DATABASE_URL_ENV, f"postgresql+psycopg://app@127.0.0.1:{free_port()}/corrections")
+    get_store.clear()
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
+    at.run()
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert "Could not save it" in at.error[0].value and "127.0.0.1" in at.error[0].value
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[0])]
+    at.switch_page("views/handwriting.py").run()
+    assert not at.exception
+    assert "cannot be shown" in at.error[0].value
+    get_store.clear()

@@ -14,7 +14,7 @@ from ui import i18n
 from ui.canvas import INJECTED_DRAWING_KEY
 from ui.inside import INTRODUCTION, LAYER_TEXT, NEIGHBOURS_TEXT, WHY_MAP_TEXT
 
-PAGES = ["views/draw.py", "views/upload.py", "views/curves.py", "views/explorer.py"]
+PAGES = ["views/draw.py", "views/upload.py", "views/curves.py", "views/explorer.py", "views/handwriting.py"]
 # Names that stay as they are in Chinese text: models, datasets, file formats, units.
 UNTRANSLATED = re.compile(
     r"\b(CNN|MLP|MNIST|Fashion-MNIST|TensorFlow|dropout|epoch|CSV|MB|png|jpe?g|gif|bmp|webp|tiff?|[a-z-]+\.jpg)\b",
@@ -74,6 +74,8 @@ def test_every_page_in_chinese_shows_no_untranslated_string(page, mnist_test):
     at = app_in("zh_CN")
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
     at.run()
+    if page == "views/handwriting.py":
+        at.button(key="confirm").click().run()
     at.switch_page(page).run()
     if page == "views/draw.py":
         at.segmented_control(key="model_choice").set_value("Both").run()

@@ -11,8 +11,10 @@ from classifier.settings import CANVAS_SIZE
 INJECTED_DRAWING_KEY = "injected_drawing"
 
 
-def drawing_canvas(stroke_width: int) -> np.ndarray | None:
-    """Show the square canvas (white ink on black, like MNIST) and return what is drawn as RGBA, if anything."""
+def drawing_canvas(
+    stroke_width: int, size: tuple[int, int] = (CANVAS_SIZE, CANVAS_SIZE), key: str = "canvas"
+) -> np.ndarray | None:
+    """Show a canvas of (width, height) pixels, white ink on black like MNIST; return what is drawn as RGBA, if anything."""
     # Imported here: the component registers itself on import, which needs a running Streamlit app.
     from streamlit_drawable_canvas import st_canvas
 
@@ -20,11 +22,11 @@ def drawing_canvas(stroke_width: int) -> np.ndarray | None:
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
         background_color="#000000",
-        height=CANVAS_SIZE,
-        width=CANVAS_SIZE,
+        width=size[0],
+        height=size[1],
         drawing_mode="freedraw",
         return_image_data=True,
-        key="canvas",
+        key=key,
     )
     injected = st.session_state.get(INJECTED_DRAWING_KEY)
     if injected is not None:

@@ -68,3 +68,16 @@ def neighbour_strip(images28: list[np.ndarray], cell: int = 84, gap: int = 6) ->
     for index, image in enumerate(images28):
         strip.paste(pixelated(image / 255.0, cell), (index * (cell + gap), 0))
     return strip
+
+
+def boxed_digits(drawing: np.ndarray, boxes: list[tuple[int, int, int, int]], labels: list[str]) -> Image.Image:
+    """The drawing with a box around each digit read and its answer above the box."""
+    from PIL import ImageDraw, ImageFont
+
+    picture = Image.fromarray(np.asarray(drawing)).convert("RGB")
+    pen = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=28)
+    for (left, top, right, bottom), label in zip(boxes, labels):
+        pen.rectangle((left - 4, top - 4, right + 4, bottom + 4), outline=(255, 75, 75), width=3)
+        pen.text((left, max(0, top - 36)), label, fill=(255, 200, 60), font=font)
+    return picture

@@ -5,17 +5,19 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, EmptyImageError, Prediction, tasks
+from classifier import ClassifierError, EmptyImageError, Prediction, settings, tasks
 from classifier.explain import Explanation
 from ui.canvas import drawing_canvas
 from ui.charts import probability_chart
+from ui.corrections import correction_box
 from ui.i18n import _, class_names
 from ui.inside import show_inside
 from ui.loaders import get_classifier
-from ui.pictures import pixelated
+from ui.pictures import boxed_digits, pixelated
 
 TASK = tasks.get("digits")
 MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
+WRITING_CHOICES = ("One digit", "A number")
 # Below this calibrated probability the answer is shown with a warning that the model is unsure.
 LOW_CONFIDENCE = 0.6
 
@@ -28,9 +30,10 @@ st.write(
 )
 
 
-def controls() -> tuple[int, list[str], int | None, bool]:
-    """The stroke width, the chosen models, the optional true digit and whether to show inside the network."""
+def controls() -> tuple[bool, int, list[str], int | None, bool]:
+    """Whether a number is written, the stroke width, the models, the optional true digit, and whether to show inside."""
     with st.sidebar:
+        writing = st.segmented_control(_("Write"), WRITING_CHOICES, default=WRITING_CHOICES[0], format_func=_, key="writing")
         stroke_width = st.slider(_("Stroke width"), min_value=6, max_value=40, value=18, key="stroke_width")
         choice = st.segmented_control(_("Model"), list(MODEL_CHOICES), default="CNN", format_func=_, key="model_choice")
         drawn = st.selectbox(
@@ -47,7 +50,7 @@ def controls() -> tuple[int, list[str], int | None, bool]:
             key="inside_view",
             help=_("Every layer's activity, the why-map and the training images the network finds alike, under the answer."),
         )
-    return stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside
+    return writing == "A number", stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside
 
 
 def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None) -> None:
@@ -105,15 +108,49 @@ def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
             show_answer(model_kind, prediction, true_digit)
+    first = next(iter(predictions))
+    correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
     if explanations:
         show_inside(explanations)
 
 
-stroke_width, model_kinds, true_digit, inside = controls()
-canvas_column, answer_column = st.columns([1, 2], gap="large")
-with canvas_column:
-    st.caption(_("Your drawing"))
-    drawing = drawing_canvas(stroke_width)
-    st.caption(_("Undo, redo and clear are in the canvas toolbar."))
-with answer_column:
-    classify(drawing, model_kinds, true_digit, inside)
+def read_number(drawing: np.ndarray | None, model_kinds: list[str]) -> None:
+    """Each chosen model's reading of a number: the number, a box per digit, and each digit as the model saw it."""
+    if drawing is None:
+        st.info(_("Write a number of 1 to 8 digits, left to right, to see the network read it digit by digit."))
+        return
+    for model_kind in model_kinds:
+        try:
+            reading = get_classifier(TASK.name, model_kind).read_number(drawing)
+        except EmptyImageError:
+            st.info(_("The canvas is empty: write a number of 1 to 8 digits on it."))
+            return
+        except ClassifierError as error:
+            st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
+            continue
+        st.subheader(model_kind.upper())
+        number_column, confidence_column = st.columns(2)
+        number_column.metric(_("Number"), reading.number)
+        confidence_column.metric(_("Confidence"), f"{100 * reading.confidence:.1f} %")
+        if not reading.in_domain:
+            st.warning(_("Some marks do not look like digits to me: their answers are only guesses."), icon=":material/help:")
+        st.image(boxed_digits(drawing, [digit.box for digit in reading.digits], list(reading.number)), width="stretch")
+        st.image(
+            [pixelated(digit.prediction.image28, 84) for digit in reading.digits],
+            caption=[f"{digit.prediction.label} · {100 * digit.prediction.confidence:.0f} %" for digit in reading.digits],
+        )
+
+
+number_mode, stroke_width, model_kinds, true_digit, inside = controls()
+if number_mode:
+    st.caption(_("Your number"))
+    drawing = drawing_canvas(stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
+    read_number(drawing, model_kinds)
+else:
+    canvas_column, answer_column = st.columns([1, 2], gap="large")
+    with canvas_column:
+        st.caption(_("Your drawing"))
+        drawing = drawing_canvas(stroke_width)
+        st.caption(_("Undo, redo and clear are in the canvas toolbar."))
+    with answer_column:
+        classify(drawing, model_kinds, true_digit, inside)

@@ -1,0 +1,108 @@
+"""Your handwriting: the drawings users confirmed or corrected, how well each model reads them, and an export."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from classifier import ClassifierError, tasks
+from classifier.errors import StoreError
+from classifier.evaluation import confusion_matrix
+from classifier.settings import MODEL_KINDS
+from classifier.store import export_zip
+from ui.charts import confusion_chart
+from ui.corrections import SAVED_KEY, get_store, session_id
+from ui.i18n import _, class_names
+from ui.loaders import get_classifier, get_metrics
+from ui.pictures import pixelated
+
+TASK = tasks.get("digits")
+# The gallery shows the newest drawings, at most this many.
+GALLERY = 60
+# How many drawings "Delete my drawings" removed, shown once after the page reloads.
+DELETED_KEY = "deleted_count"
+
+st.title(_("Your handwriting"))
+st.write(
+    _(
+        "Every drawing someone confirmed or corrected on the Draw page, with the right digit and what each model "
+        "reads in it now: a small dataset of your own handwriting, and a measure of how well the networks read it."
+    )
+)
+
+if DELETED_KEY in st.session_state:
+    st.success(_("Deleted {count} of your drawings.").format(count=st.session_state.pop(DELETED_KEY)))
+
+whose = st.sidebar.segmented_control(
+    _("Whose drawings"),
+    ("mine", "everyone"),
+    default="mine",
+    format_func=lambda choice: _({"mine": "Mine", "everyone": "Everyone's"}[choice]),
+    key="whose",
+)
+try:
+    store = get_store()
+    stored = store.corrections(TASK.name, session_id() if whose != "everyone" else None)
+except StoreError as error:
+    st.error(_("The stored drawings cannot be shown: {error}").format(error=error), icon=":material/database:")
+    st.stop()
+
+if not stored:
+    st.info(_("Nothing is stored yet. On the Draw page, press “Yes” or correct an answer, and the drawing appears here."))
+    st.stop()
+
+images = np.stack([correction.image28 for correction in stored]).astype(np.float32) / 255.0
+labels = np.array([correction.label for correction in stored])
+names = class_names(TASK.class_names)
+answers = {}
+for column, model_kind in zip(st.columns(len(MODEL_KINDS)), MODEL_KINDS):
+    try:
+        answers[model_kind] = np.argmax(get_classifier(TASK.name, model_kind).predict_batch(images), axis=1)
+    except ClassifierError as error:
+        column.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
+        continue
+    mnist = get_metrics(TASK.name, model_kind).get("test_accuracy")
+    column.metric(
+        _("{model} on these {count} drawings").format(model=model_kind.upper(), count=len(stored)),
+        f"{100 * np.mean(answers[model_kind] == labels):.1f} %",
+        delta=None if mnist is None else _("{accuracy} on the MNIST test set").format(accuracy=f"{100 * mnist:.2f} %"),
+        delta_color="off",
+    )
+
+if answers:
+    model_kind = next(iter(answers))
+    st.subheader(_("Where the {model} goes wrong").format(model=model_kind.upper()))
+    titles = {"true": _("true"), "predicted": _("predicted"), "count": _("images")}
+    matrix = confusion_matrix(labels, answers[model_kind], TASK.num_classes)
+    st.altair_chart(confusion_chart(matrix, names, titles, height=300), width="stretch")
+
+st.subheader(_("The drawings"))
+newest = list(range(len(stored)))[::-1][:GALLERY]
+st.image(
+    [pixelated(images[index], 84) for index in newest],
+    caption=[
+        " · ".join([names[labels[index]], *(f"{kind.upper()} {names[answers[kind][index]]}" for kind in answers)])
+        for index in newest
+    ],
+)
+
+export_column, delete_column = st.columns(2)
+export_column.download_button(
+    _("Export (MNIST IDX files, PNG and CSV)"),
+    export_zip(stored, TASK.dataset.name),
+    file_name="handwriting.zip",
+    mime="application/zip",
+    icon=":material/download:",
+    help=_(
+        "Unzip it and run `python -m classifier evaluate --task digits --model cnn --data-dir FOLDER` to score a model on it."
+    ),
+)
+if delete_column.button(_("Delete my drawings"), icon=":material/delete:", key="delete_mine"):
+    try:
+        deleted = store.delete_session(session_id())
+    except StoreError as error:
+        st.error(str(error))
+    else:
+        st.session_state[SAVED_KEY] = {}
+        st.session_state[DELETED_KEY] = deleted
+        st.rerun()
