@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import json
 import threading
+import zipfile
 
 import numpy as np
 import pytest
 from sqlalchemy import text
 
 from classifier.errors import StoreError
-from classifier.store import Correction, CorrectionStore
+from classifier.store import Correction, CorrectionStore, export_zip
 from harness.postgres import free_port
+from tests.test_cli import run_cli
 
 
 def correction(session_id: str = "session-a", predicted: int = 7, label: int = 1, seed: int = 0) -> Correction:
@@ -88,3 +92,16 @@ def test_a_database_file_that_cannot_be_created_gives_a_message(tmp_path):
 def test_a_malformed_url_gives_a_message():
     with pytest.raises(StoreError, match="not valid"):
         CorrectionStore("not a url at all")
+
+
+def test_the_export_is_a_test_set_that_evaluate_scores_from_the_command_line(tmp_path, mnist_test):
+    rows = [
+        Correction("s", "digits", "cnn", "ab" * 32, 0, int(label), image, id=index)
+        for index, (image, label) in enumerate(zip(mnist_test.images[:50], mnist_test.labels[:50]))
+    ]
+    with zipfile.ZipFile(io.BytesIO(export_zip(rows, "mnist"))) as archive:
+        archive.extractall(tmp_path)
+        assert len([name for name in archive.namelist() if name.startswith("png/")]) == 50
+    result = run_cli("evaluate", "--task", "digits", "--model", "cnn", "--data-dir", str(tmp_path))
+    scores = json.loads(result.stdout)
+    assert result.returncode == 0 and scores["n"] == 50 and scores["accuracy"] >= 0.95
