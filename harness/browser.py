@@ -125,12 +125,24 @@ def drawing_surface(page):
     return surface
 
 
-def draw(page, digit: str) -> None:
-    """Draw a digit on the canvas with mouse moves, one stroke at a time."""
+def draw(page, digits: str) -> None:
+    """Draw digits left to right on the canvas with mouse moves, one stroke at a time.
+
+    Each digit is drawn in a 280-pixel square scaled to the canvas height, DIGIT_STEP squares' widths apart.
+    """
     box = drawing_surface(page).bounding_box()
-    scale = box["width"] / 280
-    for stroke in STROKES[digit]:
-        points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in stroke]
+    scale = box["height"] / 280
+    for index, digit in enumerate(digits):
+        _draw_strokes(page, STROKES[digit], box["x"] + index * DIGIT_STEP * 280 * scale, box["y"], scale)
+
+
+# Digits of a number are drawn this fraction of a 280-pixel square apart (each is about 130 wide).
+DIGIT_STEP = 0.6
+
+
+def _draw_strokes(page, strokes: list[list[tuple[float, float]]], left: float, top: float, scale: float) -> None:
+    for stroke in strokes:
+        points = [(left + x * scale, top + y * scale) for x, y in stroke]
         page.mouse.move(*points[0])
         page.mouse.down()
         for (x0, y0), (x1, y1) in zip(points, points[1:]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,19 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
     # The input, the why-map, one strip of the six alike training images and five layers are pictures.
     assert page.locator('[data-testid="stImage"]').count() == 8
     assert browser.exceptions_on(page) == 0
+
+
+def test_a_number_written_with_the_mouse_is_read_with_a_box_per_digit(server, page):
+    page.goto(server)
+    page.locator('[data-testid="stSidebar"]').get_by_text("A number", exact=True).click()
+    page.get_by_text("Write a number of 1 to 8 digits", exact=False).wait_for(timeout=30_000)
+    browser.draw(page, "2026")
+    deadline = time.monotonic() + 60
+    while browser.metric_values(page, "Number") != ["2026"] and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert browser.metric_values(page, "Number") == ["2026"]
+    assert browser.exceptions_on(page) == 0
+    browser.screenshot(page, "draw-number-2026")
 
 
 def test_the_first_click_on_the_language_switch_turns_the_page_chinese_even_opened_by_its_address(server, page):

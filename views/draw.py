@@ -134,7 +134,9 @@ def read_number(drawing: np.ndarray | None, model_kinds: list[str]) -> None:
         confidence_column.metric(_("Confidence"), f"{100 * reading.confidence:.1f} %")
         if not reading.in_domain:
             st.warning(_("Some marks do not look like digits to me: their answers are only guesses."), icon=":material/help:")
-        st.image(boxed_digits(drawing, [digit.box for digit in reading.digits], list(reading.number)), width="stretch")
+        st.image(
+            boxed_digits(drawing, [digit.box for digit in reading.digits], list(reading.number)), width=settings.NUMBER_CANVAS[0]
+        )
         st.image(
             [pixelated(digit.prediction.image28, 84) for digit in reading.digits],
             caption=[f"{digit.prediction.label} · {100 * digit.prediction.confidence:.0f} %" for digit in reading.digits],
