@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from classifier import settings, tasks
@@ -61,52 +62,55 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(args: argparse.Namespace) -> int:
-    from classifier.inference import load_classifier
-
-    classifier = load_classifier(args.task, args.model, args.models_dir)
+def _json_lines(files: list[str], describe: Callable[[Path], dict]) -> int:
+    """Print one JSON line per file, `{"file", ...describe(file)}` or `{"file", "error"}`; exit 1 if any failed."""
     failures = 0
-    for file in args.files:
+    for file in files:
         try:
-            result = classifier.predict(Path(file))
-            line = {
-                "file": file,
-                "label": result.label,
-                "class_name": result.class_name,
-                "probabilities": [round(float(p), 6) for p in result.probabilities],
-                "in_domain": result.in_domain,
-                "domain_score": round(result.domain_score, 4),
-            }
+            line = {"file": file, **describe(Path(file))}
         except ClassifierError as error:
             failures += 1
             line = {"file": file, "error": str(error)}
         print(json.dumps(line), flush=True)
     return 1 if failures else 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from classifier.inference import load_classifier
+
+    classifier = load_classifier(args.task, args.model, args.models_dir)
+
+    def describe(path: Path) -> dict:
+        result = classifier.predict(path)
+        return {
+            "label": result.label,
+            "class_name": result.class_name,
+            "probabilities": [round(float(p), 6) for p in result.probabilities],
+            "in_domain": result.in_domain,
+            "domain_score": round(result.domain_score, 4),
+        }
+
+    return _json_lines(args.files, describe)
 
 
 def _read_number(args: argparse.Namespace) -> int:
     from classifier.inference import load_classifier
 
     classifier = load_classifier(args.task, args.model, args.models_dir)
-    failures = 0
-    for file in args.files:
-        try:
-            reading = classifier.read_number(Path(file))
-            line = {
-                "file": file,
-                "number": reading.number,
-                "confidence": round(reading.confidence, 6),
-                "in_domain": reading.in_domain,
-                "digits": [
-                    {"label": digit.prediction.label, "confidence": round(digit.prediction.confidence, 6), "box": list(digit.box)}
-                    for digit in reading.digits
-                ],
-            }
-        except ClassifierError as error:
-            failures += 1
-            line = {"file": file, "error": str(error)}
-        print(json.dumps(line), flush=True)
-    return 1 if failures else 0
+
+    def describe(path: Path) -> dict:
+        reading = classifier.read_number(path)
+        return {
+            "number": reading.number,
+            "confidence": round(reading.confidence, 6),
+            "in_domain": reading.in_domain,
+            "digits": [
+                {"label": digit.prediction.label, "confidence": round(digit.prediction.confidence, 6), "box": list(digit.box)}
+                for digit in reading.digits
+            ],
+        }
+
+    return _json_lines(args.files, describe)
 
 
 def _list_tasks(args: argparse.Namespace) -> int:
