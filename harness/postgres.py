@@ -11,11 +11,12 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from harness.browser import free_port
 
 
 def _binaries() -> Path:
@@ -23,12 +24,6 @@ def _binaries() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL is not installed: `apt-get install postgresql` (tests/run.sh does it).")
     return Path(found[-1]).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -204,7 +204,7 @@ def test_a_correction_is_stored_only_when_asked_and_found_on_the_handwriting_pag
 
 
 def test_a_database_that_is_down_is_named_and_the_answer_stays(mnist_test, monkeypatch):
-    from harness.postgres import free_port
+    from harness.browser import free_port
 
     monkeypatch.setenv(DATABASE_URL_ENV, f"postgresql+psycopg://app@127.0.0.1:{free_port()}/corrections")
     get_store.clear()

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from classifier.errors import StoreError
 from classifier.store import Correction, CorrectionStore, export_zip
-from harness.postgres import free_port
+from harness.browser import free_port
 from tests.test_cli import run_cli
 
 

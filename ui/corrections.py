@@ -41,15 +41,17 @@ def _store(correction: Correction) -> bool:
     return True
 
 
+def _saved(label: str) -> None:
+    st.success(_("Saved as {label}. It is on the Your handwriting page.").format(label=label), icon=":material/check:")
+
+
 def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.ndarray | None) -> None:
     """Ask whether the answer is right; store the drawing only when the user confirms or corrects it."""
     names = class_names(classifier.class_names)
     key = hashlib.sha256(prediction.image28.tobytes()).hexdigest()
     saved = st.session_state.setdefault(SAVED_KEY, {})
     if key in saved:
-        st.success(
-            _("Saved as {label}. It is on the Your handwriting page.").format(label=names[saved[key]]), icon=":material/check:"
-        )
+        _saved(names[saved[key]])
         return
     st.caption(
         _(
@@ -86,4 +88,4 @@ def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.n
     )
     if _store(correction):
         saved[key] = label
-        st.success(_("Saved as {label}. It is on the Your handwriting page.").format(label=names[label]), icon=":material/check:")
+        _saved(names[label])
