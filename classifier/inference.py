@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from classifier import domain, explain, manifest, numbers, settings, tasks
+from classifier import adapt, domain, explain, manifest, numbers, settings, tasks
 from classifier.errors import EmptyImageError, ModelFileError
 from classifier.files import sha256
-from classifier.preprocessing import open_image, preprocess
+from classifier.preprocessing import as_uint8, open_image, preprocess
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class Prediction:
     image28: np.ndarray
     in_domain: bool
     domain_score: float  # higher = more like the training data; below the model's threshold = out of domain
+    # With an adapter: the index of the user's example that changed the answer (classifier/adapt.py), else None.
+    example: int | None = None
 
     @property
     def confidence(self) -> float:
@@ -226,27 +228,60 @@ class Classifier:
         outputs = self.outputs_batch(images28)
         return self.domain.scores(outputs["logits"], outputs["features"])
 
-    def predict(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> Prediction:
-        """Preprocess one drawing or photo and classify it.
+    def adapter(self, images28: np.ndarray, labels: np.ndarray) -> adapt.Adapter:
+        """An adapter from a user's examples: (N, 28, 28) images (uint8, or float in 0..1) and their right labels.
+
+        Raises ModelFileError when the model's neighbour file is missing or damaged.
+        """
+        images = as_uint8(np.asarray(images28).reshape(-1, settings.IMAGE_SIZE, settings.IMAGE_SIZE))
+        features = self.outputs_batch(images / np.float32(255))["features"]
+        reference = self._neighbour_index().features
+        return adapt.Adapter(images, features, np.asarray(labels, dtype=int).reshape(-1), reference)
+
+    def predict(
+        self,
+        image: Image.Image | np.ndarray | bytes | str | Path,
+        name: str | None = None,
+        adapter: adapt.Adapter | None = None,
+    ) -> Prediction:
+        """Preprocess one drawing or photo and classify it, adjusted by `adapter` when one is given.
 
         Raises EmptyImageError when there is nothing to classify and UnreadableImageError when the
         input cannot be decoded; both messages name the input when `name` (or a path) is given.
         """
         image28 = preprocess(self.spec, image, name)
-        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None]))
+        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None]), adapter)
         return prediction
 
-    def _predictions(self, images28: np.ndarray, outputs: dict[str, np.ndarray]) -> list[Prediction]:
+    def _predictions(
+        self, images28: np.ndarray, outputs: dict[str, np.ndarray], adapter: adapt.Adapter | None = None
+    ) -> list[Prediction]:
         """One Prediction per image from the model's outputs for the (N, 28, 28) images."""
         probabilities = self.domain.probabilities(outputs["logits"])
+        examples = np.full(len(probabilities), -1)
+        if adapter is not None:
+            probabilities, examples = adapter.adjust(probabilities, outputs["features"])
         scores = self.domain.scores(outputs["logits"], outputs["features"])
         labels = np.argmax(probabilities, axis=1)
         return [
-            Prediction(int(label), self.class_names[label], row, image28, bool(score >= self.domain.threshold), float(score))
-            for label, row, image28, score in zip(labels, probabilities, images28, scores)
+            Prediction(
+                int(label),
+                self.class_names[label],
+                row,
+                image28,
+                bool(score >= self.domain.threshold),
+                float(score),
+                None if example < 0 else int(example),
+            )
+            for label, row, image28, score, example in zip(labels, probabilities, images28, scores, examples)
         ]
 
-    def read_number(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> numbers.Number:
+    def read_number(
+        self,
+        image: Image.Image | np.ndarray | bytes | str | Path,
+        name: str | None = None,
+        adapter: adapt.Adapter | None = None,
+    ) -> numbers.Number:
         """Read a number of 1 to MAX_DIGITS digits written left to right (tasks whose input is a drawing).
 
         Raises what `predict` raises, and NumberError when there are more digits than a number may have.
@@ -259,13 +294,19 @@ class Classifier:
             image = open_image(image, name)
         try:
             return numbers.read(
-                image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images))
+                image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images), adapter)
             )
         except EmptyImageError as error:
             raise EmptyImageError(f"{name}: {error}" if name else str(error)) from error
 
-    def explain(self, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None) -> explain.Explanation:
-        """Predict, and show how: every shown layer's activity, the why-map and the nearest training images.
+    def explain(
+        self,
+        image: Image.Image | np.ndarray | bytes | str | Path,
+        name: str | None = None,
+        adapter: adapt.Adapter | None = None,
+    ) -> explain.Explanation:
+        """Predict (adjusted by `adapter` when one is given), and show how: every shown layer's activity, the why-map
+        and the nearest training images.
 
         See classifier/explain.py. Raises what `predict` raises, and ModelFileError when the model's
         neighbour file is missing or damaged.
@@ -273,7 +314,7 @@ class Classifier:
         image28 = preprocess(self.spec, image, name)
         layer_names = tuple(self.layer_names)
         outputs = self.outputs_batch(image28[None], OUTPUTS + layer_names)
-        (prediction,) = self._predictions(image28[None], outputs)
+        (prediction,) = self._predictions(image28[None], outputs, adapter)
         layers, counts = [], {}
         for layer_name in layer_names:
             values = outputs[layer_name][0]

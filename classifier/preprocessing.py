@@ -77,12 +77,12 @@ def _to_picture(image: Image.Image | np.ndarray) -> Image.Image:
         array = image[..., None] if image.ndim == 2 else image
         if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or array.size == 0:
             raise UnreadableImageError(f"An image array must have shape (H, W), (H, W, 3) or (H, W, 4), not {image.shape}.")
-        array = array if array.dtype == np.uint8 else _as_uint8(array)
+        array = array if array.dtype == np.uint8 else as_uint8(array)
         return Image.fromarray(array[..., 0] if array.shape[2] == 1 else array, _ARRAY_MODES[array.shape[2]])
     if image.mode in ("L", "RGB", "RGBA"):
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        return Image.fromarray(_as_uint8(np.asarray(image)), "L")
+        return Image.fromarray(as_uint8(np.asarray(image)), "L")
     has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
     return image.convert("RGBA" if has_alpha else "RGB")
 
@@ -90,7 +90,7 @@ def _to_picture(image: Image.Image | np.ndarray) -> Image.Image:
 _ARRAY_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 
 
-def _as_uint8(array: np.ndarray) -> np.ndarray:
+def as_uint8(array: np.ndarray) -> np.ndarray:
     """Scale a bool, integer or float array to uint8: floats in 0..1, integers in 0..255 or 0..65535."""
     if array.dtype == bool:
         return array.astype(np.uint8) * 255

@@ -22,10 +22,11 @@ from PIL import Image
 from sqlalchemy import DateTime, Integer, LargeBinary, String, create_engine, delete, event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column
 
 from classifier import settings
 from classifier.errors import StoreError
+from classifier.preprocessing import as_uint8
 
 # The database URL: $CLASSIFIER_DATABASE_URL, else an SQLite file in the data folder.
 DATABASE_URL_ENV = "CLASSIFIER_DATABASE_URL"
@@ -93,11 +94,6 @@ def _png(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _uint8(image28: np.ndarray) -> np.ndarray:
-    image = np.asarray(image28)
-    return image if image.dtype == np.uint8 else (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
-
-
 class CorrectionStore:
     """A database of corrections; safe to share between threads. Opening it creates or upgrades the schema."""
 
@@ -154,7 +150,7 @@ class CorrectionStore:
             model_digest=correction.model_digest,
             predicted=int(correction.predicted),
             label=int(correction.label),
-            image28=_uint8(correction.image28).tobytes(),
+            image28=as_uint8(np.asarray(correction.image28)).tobytes(),
             drawing_png=None if correction.drawing is None else _png(correction.drawing),
         )
         try:
@@ -165,9 +161,15 @@ class CorrectionStore:
         except SQLAlchemyError as error:
             raise self._fail("store the correction", error) from error
 
-    def corrections(self, task: str, session_id: str | None = None) -> list[Correction]:
-        """The stored corrections of a task, oldest first; only one session's when `session_id` is given."""
+    def corrections(self, task: str, session_id: str | None = None, drawings: bool = True) -> list[Correction]:
+        """The stored corrections of a task, oldest first; only one session's when `session_id` is given.
+
+        With `drawings=False` the drawings are neither read nor decoded (`drawing` is None): for callers
+        that need only the 28x28 images and labels.
+        """
         query = select(CorrectionRow).where(CorrectionRow.task == task).order_by(CorrectionRow.id)
+        if not drawings:
+            query = query.options(defer(CorrectionRow.drawing_png, raiseload=True))
         if session_id is not None:
             query = query.where(CorrectionRow.session_id == session_id)
         try:
@@ -184,7 +186,7 @@ class CorrectionStore:
                 row.predicted,
                 row.label,
                 np.frombuffer(row.image28, dtype=np.uint8).reshape(settings.IMAGE_SIZE, settings.IMAGE_SIZE),
-                None if row.drawing_png is None else np.asarray(Image.open(io.BytesIO(row.drawing_png))),
+                None if not drawings or row.drawing_png is None else np.asarray(Image.open(io.BytesIO(row.drawing_png))),
                 row.id,
                 row.created_at,
             )

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from classifier import settings, tasks
@@ -136,6 +136,51 @@ def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
     return buffer.getvalue()
+
+
+def _polyline(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int) -> None:
+    """One pen stroke through the points, with round ends and joints."""
+    draw.line(points, fill=255, width=width, joint="curve")
+    for x, y in (points[0], points[-1]):
+        draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=255)
+
+
+def _flagged_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 1 as much of Europe writes it: a long flag from the top, down and to the left, often on a foot."""
+    height = rng.uniform(0.5, 0.85) * size
+    middle, top = rng.uniform(0.35, 0.65) * size, rng.uniform(0.05 * size, 0.95 * size - height)
+    slant = rng.uniform(-0.15, 0.2) * height
+    peak, foot = (middle + slant / 2, top), (middle - slant / 2, top + height)
+    flag, angle = rng.uniform(0.35, 0.6) * height, np.deg2rad(rng.uniform(20, 50))
+    _polyline(draw, [(peak[0] - flag * np.cos(angle), peak[1] + flag * np.sin(angle)), peak, foot], width)
+    if rng.random() < 0.5:
+        base = rng.uniform(0.3, 0.5) * height
+        _polyline(draw, [(foot[0] - base / 2, foot[1]), (foot[0] + base / 2, foot[1])], width)
+
+
+def _crossed_seven(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 7 with a bar across its stem."""
+    height = rng.uniform(0.5, 0.85) * size
+    wide = rng.uniform(0.5, 0.8) * height
+    left, top = rng.uniform(0.05 * size, 0.95 * size - wide), rng.uniform(0.05 * size, 0.95 * size - height)
+    corner, end = (left + wide, top), (left + wide * rng.uniform(0.15, 0.45), top + height)
+    _polyline(draw, [(left, top + rng.uniform(0, 0.1) * height), corner, end], width)
+    along, half = rng.uniform(0.4, 0.6), rng.uniform(0.25, 0.4) * wide
+    x, y = corner[0] + (end[0] - corner[0]) * along, corner[1] + (end[1] - corner[1]) * along
+    _polyline(draw, [(x - half, y), (x + half, y)], width)
+
+
+# Handwriting styles MNIST (mostly American writers) has few of: style -> (digit, how it is drawn).
+STYLES = {"flagged-1": (1, _flagged_one), "crossed-7": (7, _crossed_seven)}
+
+
+def styled_digit(style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
+    """A digit in one of STYLES, drawn with pen strokes of random size, place, slant and width (white on black, uint8)."""
+    _, draw_style = STYLES[style]
+    picture = Image.new("L", (canvas_size, canvas_size))
+    width = round(rng.uniform(10, 26) * canvas_size / CANVAS_SIZE)
+    draw_style(ImageDraw.Draw(picture), rng, canvas_size, max(width, 1))
+    return np.asarray(picture)
 
 
 # How a test image of each kind of input (a task's `input_kind`) is turned into what a user gives the app.

@@ -8,7 +8,8 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from classifier import Classifier, Prediction
+from classifier import Classifier, ClassifierError, Prediction
+from classifier.adapt import Adapter
 from classifier.errors import StoreError
 from classifier.store import Correction, CorrectionStore
 from ui.i18n import _, class_names
@@ -16,6 +17,8 @@ from ui.i18n import _, class_names
 SESSION_ID_KEY = "anonymous_session_id"
 # The drawings this session stored, by a digest of their 28x28 image: each is stored once.
 SAVED_KEY = "saved_drawings"
+# Each model's adapter to this session's drawings, with the SAVED_KEY keys of the drawings it was made from.
+ADAPTERS_KEY = "adapters"
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,6 +46,32 @@ def _store(correction: Correction) -> bool:
 
 def _saved(label: str) -> None:
     st.success(_("Saved as {label}. It is on the Your handwriting page.").format(label=label), icon=":material/check:")
+
+
+def my_adapter(classifier: Classifier) -> Adapter | None:
+    """An adapter from the drawings this session stored (classifier/adapt.py), made again only when they change.
+
+    None when there are none yet, or when they cannot be read (the page then says why and answers unadapted).
+    """
+    saved = tuple(st.session_state.setdefault(SAVED_KEY, {}))
+    if not saved:
+        return None
+    cache = st.session_state.setdefault(ADAPTERS_KEY, {})
+    if cache.get(classifier.model_kind, (None, None))[0] != saved:
+        try:
+            mine = get_store().corrections(classifier.task, session_id(), drawings=False)
+            adapter = (
+                classifier.adapter(
+                    np.stack([correction.image28 for correction in mine]), [correction.label for correction in mine]
+                )
+                if mine
+                else None
+            )
+        except (StoreError, ClassifierError) as error:
+            st.warning(_("Cannot adapt to your handwriting: {error}").format(error=error), icon=":material/database:")
+            return None
+        cache[classifier.model_kind] = (saved, adapter)
+    return cache[classifier.model_kind][1]
 
 
 def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.ndarray | None) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
 from classifier import ClassifierError, EmptyImageError, Prediction, settings, tasks
+from classifier.adapt import Adapter
 from classifier.explain import Explanation
 from ui.canvas import drawing_canvas
 from ui.charts import probability_chart
-from ui.corrections import correction_box
+from ui.corrections import correction_box, my_adapter
 from ui.i18n import _, class_names
 from ui.inside import show_inside
 from ui.loaders import get_classifier
@@ -30,8 +33,18 @@ st.write(
 )
 
 
-def controls() -> tuple[bool, int, list[str], int | None, bool]:
-    """Whether a number is written, the stroke width, the models, the optional true digit, and whether to show inside."""
+@dataclass(frozen=True)
+class Controls:
+    number_mode: bool
+    stroke_width: int
+    model_kinds: list[str]
+    true_digit: int | None
+    inside: bool
+    adapt: bool
+
+
+def controls() -> Controls:
+    """What the sidebar asks: digit or number, stroke width, models, the true digit, inside view, adaptation."""
     with st.sidebar:
         writing = st.segmented_control(_("Write"), WRITING_CHOICES, default=WRITING_CHOICES[0], format_func=_, key="writing")
         stroke_width = st.slider(_("Stroke width"), min_value=6, max_value=40, value=18, key="stroke_width")
@@ -50,16 +63,39 @@ def controls() -> tuple[bool, int, list[str], int | None, bool]:
             key="inside_view",
             help=_("Every layer's activity, the why-map and the training images the network finds alike, under the answer."),
         )
-    return writing == "A number", stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside
+        adapt = st.toggle(
+            _("Adapt to my handwriting"),
+            value=False,
+            key="adapt",
+            help=_(
+                "Uses the drawings you confirmed or corrected in this session: a new drawing that the network finds "
+                "more like one of yours than like any of its training images gets the answer you gave that one."
+            ),
+        )
+    return Controls(writing == "A number", stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside, adapt)
 
 
-def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None) -> None:
+def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
+    """When adaptation changed an answer: the drawing of yours it was changed by."""
+    if adapter is None or prediction.example is None:
+        return
+    picture_column, text_column = st.columns([1, 4], vertical_alignment="center")
+    picture_column.image(pixelated(adapter.images[prediction.example], 56))
+    text_column.caption(
+        _("Adapted to your handwriting: this looks most like a drawing you said was a {label}.").format(
+            label=class_names(TASK.class_names)[adapter.labels[prediction.example]]
+        )
+    )
+
+
+def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None, adapter: Adapter | None) -> None:
     """The prediction, its confidence and the ten probabilities of one model."""
     st.subheader(model_kind.upper())
     prediction_column, confidence_column = st.columns(2)
     # An answer for a digit is a prediction; for anything else it is only a guess.
     prediction_column.metric(_("Prediction") if prediction.in_domain else _("Best guess"), prediction.class_name)
     confidence_column.metric(_("Confidence"), f"{100 * prediction.confidence:.1f} %")
+    show_adapted(prediction, adapter)
     if not prediction.in_domain:
         st.warning(
             _(
@@ -81,21 +117,37 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None)
     st.altair_chart(chart, width="stretch")
 
 
-def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int | None, inside: bool) -> None:
+def adapters(choice: Controls) -> dict[str, Adapter | None]:
+    """Each chosen model's adapter to this session's drawings, when adapting is on and there are some."""
+    if not choice.adapt:
+        return dict.fromkeys(choice.model_kinds)
+    found = {}
+    for model_kind in choice.model_kinds:
+        try:
+            found[model_kind] = my_adapter(get_classifier(TASK.name, model_kind))
+        except ClassifierError:
+            found[model_kind] = None  # the answer below says what is wrong with the model
+    if not any(found.values()):
+        st.caption(_("To adapt, confirm or correct a few answers first: adapting uses those drawings."))
+    return found
+
+
+def classify(drawing: np.ndarray | None, choice: Controls) -> None:
     """What the model sees, each chosen model's answer and, if asked, inside the network; or a hint when nothing is drawn."""
     if drawing is None:
         st.info(_("Draw a digit on the black canvas to see what the network thinks it is."))
         return
     predictions: dict[str, Prediction] = {}
     explanations: dict[str, Explanation] = {}
-    for model_kind in model_kinds:
+    adapted = adapters(choice)
+    for model_kind in choice.model_kinds:
         try:
             classifier = get_classifier(TASK.name, model_kind)
-            if inside:
-                explanations[model_kind] = classifier.explain(drawing)
+            if choice.inside:
+                explanations[model_kind] = classifier.explain(drawing, adapter=adapted[model_kind])
                 predictions[model_kind] = explanations[model_kind].prediction
             else:
-                predictions[model_kind] = classifier.predict(drawing)
+                predictions[model_kind] = classifier.predict(drawing, adapter=adapted[model_kind])
         except EmptyImageError:
             st.info(_("The canvas is empty: draw a digit (0 to 9) on it to see what the network thinks it is."))
             return
@@ -107,21 +159,22 @@ def classify(drawing: np.ndarray | None, model_kinds: list[str], true_digit: int
     st.image(pixelated(next(iter(predictions.values())).image28), width=168)
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
-            show_answer(model_kind, prediction, true_digit)
+            show_answer(model_kind, prediction, choice.true_digit, adapted[model_kind])
     first = next(iter(predictions))
     correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
     if explanations:
         show_inside(explanations)
 
 
-def read_number(drawing: np.ndarray | None, model_kinds: list[str]) -> None:
+def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
     """Each chosen model's reading of a number: the number, a box per digit, and each digit as the model saw it."""
     if drawing is None:
         st.info(_("Write a number of 1 to 8 digits, left to right, to see the network read it digit by digit."))
         return
-    for model_kind in model_kinds:
+    adapted = adapters(choice)
+    for model_kind in choice.model_kinds:
         try:
-            reading = get_classifier(TASK.name, model_kind).read_number(drawing)
+            reading = get_classifier(TASK.name, model_kind).read_number(drawing, adapter=adapted[model_kind])
         except EmptyImageError:
             st.info(_("The canvas is empty: write a number of 1 to 8 digits on it."))
             return
@@ -143,16 +196,16 @@ def read_number(drawing: np.ndarray | None, model_kinds: list[str]) -> None:
         )
 
 
-number_mode, stroke_width, model_kinds, true_digit, inside = controls()
-if number_mode:
+choice = controls()
+if choice.number_mode:
     st.caption(_("Your number"))
-    drawing = drawing_canvas(stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
-    read_number(drawing, model_kinds)
+    drawing = drawing_canvas(choice.stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
+    read_number(drawing, choice)
 else:
     canvas_column, answer_column = st.columns([1, 2], gap="large")
     with canvas_column:
         st.caption(_("Your drawing"))
-        drawing = drawing_canvas(stroke_width)
+        drawing = drawing_canvas(choice.stroke_width)
         st.caption(_("Undo, redo and clear are in the canvas toolbar."))
     with answer_column:
-        classify(drawing, model_kinds, true_digit, inside)
+        classify(drawing, choice)

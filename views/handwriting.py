@@ -42,7 +42,7 @@ whose = st.sidebar.segmented_control(
 )
 try:
     store = get_store()
-    stored = store.corrections(TASK.name, session_id() if whose != "everyone" else None)
+    stored = store.corrections(TASK.name, session_id() if whose != "everyone" else None, drawings=False)
 except StoreError as error:
     st.error(_("The stored drawings cannot be shown: {error}").format(error=error), icon=":material/database:")
     st.stop()
@@ -89,7 +89,8 @@ st.image(
 export_column, delete_column = st.columns(2)
 export_column.download_button(
     _("Export (MNIST IDX files, PNG and CSV)"),
-    export_zip(stored, TASK.dataset.name),
+    # Made only when the button is pressed, not on every rerun of the page.
+    lambda: export_zip(stored, TASK.dataset.name),
     file_name="handwriting.zip",
     mime="application/zip",
     icon=":material/download:",
