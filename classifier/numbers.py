@@ -147,8 +147,12 @@ def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -
     return sorted(chosen)
 
 
-def _best_split(group: np.ndarray, ink: np.ndarray, height: float, classify: Classify) -> list[np.ndarray]:
+def _best_split(
+    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify
+) -> list[tuple[np.ndarray, Prediction | None]]:
     """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
+
+    Returns (piece, its Prediction) for each digit; the Prediction is None where the piece was not read yet.
 
     Classic over-segmentation: every stretch between two candidate cuts (the group's ends and the
     minima of its ink, column by column) narrower than MAX_DIGIT_WIDTH heights is read as a digit and
@@ -157,7 +161,7 @@ def _best_split(group: np.ndarray, ink: np.ndarray, height: float, classify: Cla
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
-        return [group]
+        return [(group, None)]
     profile = (ink * group).sum(axis=0)
     cuts = [left, *_cut_candidates(profile, left, right, height), right]
     columns = np.arange(group.shape[1])[None, :]
@@ -169,7 +173,7 @@ def _best_split(group: np.ndarray, ink: np.ndarray, height: float, classify: Cla
     }
     stretches = {key: piece for key, piece in stretches.items() if piece.any()}
     if not stretches:
-        return [group]
+        return [(group, None)]
     answers = dict(zip(stretches, classify(np.stack([_digit_image(piece, ink) for piece in stretches.values()]))))
     score = {
         key: np.log(max(answer.confidence, 1e-9)) - DIGIT_COST - OUT_OF_DOMAIN_COST * (not answer.in_domain)
@@ -181,7 +185,9 @@ def _best_split(group: np.ndarray, ink: np.ndarray, height: float, classify: Cla
         if paths:
             best[j] = max(paths, key=lambda path: path[0])
     # With no chain of digit-wide stretches (a wide scribble), the group stays whole.
-    return [stretches[key] for key in best[len(cuts) - 1][1]] if len(cuts) - 1 in best else [group]
+    if len(cuts) - 1 not in best:
+        return [(group, None)]
+    return [(stretches[key], answers[key]) for key in best[len(cuts) - 1][1]]
 
 
 def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify) -> Number:
@@ -204,11 +210,19 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
             "Clear the canvas and write at most 8 digits side by side."
         )
     height = float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
-    pieces = [piece for group in groups for piece in _best_split(group, ink, height, classify)][:MAX_DIGITS]
-    predictions = classify(np.stack([_digit_image(piece, ink) for piece in pieces]))
+    pieces = [split for group in groups for split in _best_split(group, ink, height, classify)]
+    if len(pieces) > MAX_DIGITS:
+        raise NumberError(
+            f"Found {len(pieces)} digits, more than the {MAX_DIGITS} a number may have. "
+            "Clear the canvas and write at most 8 digits side by side."
+        )
+    unread = [index for index, (_, prediction) in enumerate(pieces) if prediction is None]
+    if unread:
+        for index, prediction in zip(unread, classify(np.stack([_digit_image(pieces[index][0], ink) for index in unread]))):
+            pieces[index] = (pieces[index][0], prediction)
     scale = size[0] / ink.shape[1]
     digits = []
-    for piece, prediction in zip(pieces, predictions):
+    for piece, prediction in pieces:
         (top, bottom), (left, right) = _rows(piece), _columns(piece)
         digits.append(Digit(tuple(int(round(value * scale)) for value in (left, top, right, bottom)), prediction))
     return Number(tuple(digits))

@@ -250,3 +250,24 @@ def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits
     assert any("you said was a 1" in caption.value for caption in at.caption)
     at.toggle(key="adapt").set_value(False).run()
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [unadapted]
+
+
+def test_one_digit_of_a_number_is_corrected_and_stored_with_its_own_image(mnist_test, digits_cnn):
+    rng = np.random.default_rng(1)
+    drawing = synthetic.canvas_number([mnist_test.images[i] for i in (0, 1, 2)], rng)
+    get_store.clear()
+    at = app()
+    mine = at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
+    at.session_state[INJECTED_DRAWING_KEY] = drawing
+    at.run()
+    at.segmented_control(key="writing").set_value("A number").run()
+    at.selectbox(key="digit_to_check").set_value(1).run()
+    at.selectbox(key="right_label").set_value(4).run()
+    at.button(key="correct").click().run()
+    assert not at.exception
+    (stored,) = CorrectionStore().corrections("digits", mine)
+    second = digits_cnn.read_number(drawing).digits[1]
+    assert (stored.label, stored.predicted) == (4, second.prediction.label)
+    assert np.array_equal(stored.image28, (second.prediction.image28 * 255).round().astype(np.uint8))
+    left, top, right, bottom = second.box
+    assert stored.drawing.shape[:2] == (bottom - top + 1, right - left + 1)

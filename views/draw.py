@@ -10,6 +10,7 @@ import streamlit as st
 from classifier import ClassifierError, EmptyImageError, Prediction, settings, tasks
 from classifier.adapt import Adapter
 from classifier.explain import Explanation
+from classifier.numbers import Number
 from ui.canvas import drawing_canvas
 from ui.charts import probability_chart
 from ui.corrections import correction_box, my_adapter
@@ -172,6 +173,7 @@ def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
         st.info(_("Write a number of 1 to 8 digits, left to right, to see the network read it digit by digit."))
         return
     adapted = adapters(choice)
+    readings = {}
     for model_kind in choice.model_kinds:
         try:
             reading = get_classifier(TASK.name, model_kind).read_number(drawing, adapter=adapted[model_kind])
@@ -194,6 +196,26 @@ def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
             [pixelated(digit.prediction.image28, 84) for digit in reading.digits],
             caption=[f"{digit.prediction.label} · {100 * digit.prediction.confidence:.0f} %" for digit in reading.digits],
         )
+        readings[model_kind] = reading
+    if readings:
+        check_a_digit(next(iter(readings)), next(iter(readings.values())), drawing)
+
+
+def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray) -> None:
+    """Confirm or correct one digit of a number (the first model's reading), as a single digit is."""
+    position = st.selectbox(
+        _("Check a digit"),
+        range(len(reading.digits)),
+        format_func=lambda index: _("Digit {position}: {answer}").format(
+            position=index + 1, answer=reading.digits[index].prediction.class_name
+        ),
+        key="digit_to_check",
+    )
+    digit = reading.digits[position or 0]
+    left, top, right, bottom = digit.box
+    correction_box(
+        get_classifier(TASK.name, model_kind), digit.prediction, np.asarray(drawing)[top : bottom + 1, left : right + 1]
+    )
 
 
 choice = controls()
