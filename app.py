@@ -4,7 +4,21 @@ import streamlit as st
 
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 
+# On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
+# on one screen; a finger on the canvas draws and never scrolls or zooms the page.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  h1 { font-size: 2rem !important; }
+  [class*="st-key-answer-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+  [class*="st-key-answer-"] [data-testid="stColumn"] { min-width: 0 !important; }
+  [data-testid="stHorizontalBlock"] { row-gap: 1rem; }
+}
+canvas.upper-canvas { touch-action: none; }
+</style>"""
+
 st.set_page_config(page_title="Draw it: digit and clothing classifier", page_icon=":material/draw:", layout="wide")
+st.html(PHONE_CSS)
 
 st.sidebar.segmented_control(SWITCH_LABEL, list(LANGUAGES), default="en", format_func=LANGUAGES.get, key=LANGUAGE_KEY)
 

@@ -125,30 +125,63 @@ def drawing_surface(page):
     return surface
 
 
-def draw(page, digits: str) -> None:
-    """Draw digits left to right on the canvas with mouse moves, one stroke at a time.
+def draw(page, digits: str, touch: bool = False) -> None:
+    """Draw digits left to right on the canvas, one stroke at a time, with the mouse or (`touch`) a finger.
 
     Each digit is drawn in a 280-pixel square scaled to the canvas height, DIGIT_STEP squares' widths apart.
+    Touch strokes are real touch events (Chrome DevTools Protocol), for a context made with `has_touch=True`.
     """
     box = drawing_surface(page).bounding_box()
     scale = box["height"] / 280
+    pointer = _Finger(page) if touch else _Mouse(page)
     for index, digit in enumerate(digits):
-        _draw_strokes(page, STROKES[digit], box["x"] + index * DIGIT_STEP * 280 * scale, box["y"], scale)
+        _draw_strokes(page, pointer, STROKES[digit], box["x"] + index * DIGIT_STEP * 280 * scale, box["y"], scale)
 
 
 # Digits of a number are drawn this fraction of a 280-pixel square apart (each is about 130 wide).
 DIGIT_STEP = 0.6
 
 
-def _draw_strokes(page, strokes: list[list[tuple[float, float]]], left: float, top: float, scale: float) -> None:
+class _Mouse:
+    def __init__(self, page) -> None:
+        self._mouse = page.mouse
+
+    def down(self, x: float, y: float) -> None:
+        self._mouse.move(x, y)
+        self._mouse.down()
+
+    def move(self, x: float, y: float) -> None:
+        self._mouse.move(x, y)
+
+    def up(self) -> None:
+        self._mouse.up()
+
+
+class _Finger:
+    def __init__(self, page) -> None:
+        self._session = page.context.new_cdp_session(page)
+
+    def _touch(self, kind: str, points: list[dict]) -> None:
+        self._session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    def down(self, x: float, y: float) -> None:
+        self._touch("touchStart", [{"x": x, "y": y}])
+
+    def move(self, x: float, y: float) -> None:
+        self._touch("touchMove", [{"x": x, "y": y}])
+
+    def up(self) -> None:
+        self._touch("touchEnd", [])
+
+
+def _draw_strokes(page, pointer, strokes: list[list[tuple[float, float]]], left: float, top: float, scale: float) -> None:
     for stroke in strokes:
         points = [(left + x * scale, top + y * scale) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
+        pointer.down(*points[0])
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
             for step in range(1, 9):
-                page.mouse.move(x0 + (x1 - x0) * step / 8, y0 + (y1 - y0) * step / 8)
-        page.mouse.up()
+                pointer.move(x0 + (x1 - x0) * step / 8, y0 + (y1 - y0) * step / 8)
+        pointer.up()
         page.wait_for_timeout(300)
 
 

@@ -51,6 +51,29 @@ def test_a_vertical_stroke_on_the_canvas_reads_as_1(server, page):
     browser.screenshot(page, "draw-1")
 
 
+def test_on_a_phone_a_finger_draws_without_scrolling_and_the_answer_is_on_the_same_screen(server, chromium):
+    phone = {"width": 390, "height": 844}
+    context = chromium.new_context(viewport=phone, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(server)
+        canvas = browser.drawing_surface(page).bounding_box()
+        assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= phone["width"]
+        scrolled = "[window.scrollY, document.querySelector('[data-testid=stMain]').scrollTop]"
+        before = page.evaluate(scrolled)
+        browser.draw(page, "7", touch=True)
+        assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
+        assert page.evaluate(scrolled) == before
+        for label in ("Prediction", "Confidence"):
+            answer = page.locator('[data-testid="stMetric"]').filter(has_text=label).first.bounding_box()
+            assert answer["y"] + answer["height"] <= phone["height"], f"{label} is below the first screen"
+        assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"]
+        assert browser.exceptions_on(page) == 0
+        page.screenshot(path=str(browser.ARTIFACTS / "phone-draw-7.png"))
+    finally:
+        context.close()
+
+
 def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_images(server, page):
     page.goto(server)
     browser.draw(page, "7")

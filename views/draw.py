@@ -92,7 +92,8 @@ def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
 def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None, adapter: Adapter | None) -> None:
     """The prediction, its confidence and the ten probabilities of one model."""
     st.subheader(model_kind.upper())
-    prediction_column, confidence_column = st.columns(2)
+    # The container's key gives it the CSS class that keeps the two side by side on a phone (app.py).
+    prediction_column, confidence_column = st.container(key=f"answer-{model_kind}").columns(2)
     # An answer for a digit is a prediction; for anything else it is only a guess.
     prediction_column.metric(_("Prediction") if prediction.in_domain else _("Best guess"), prediction.class_name)
     confidence_column.metric(_("Confidence"), f"{100 * prediction.confidence:.1f} %")
@@ -156,11 +157,12 @@ def classify(drawing: np.ndarray | None, choice: Controls) -> None:
             st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
     if not predictions:
         return
-    st.caption(_("What the model sees (28x28)"))
-    st.image(pixelated(next(iter(predictions.values())).image28), width=168)
+    # The answers first: on a phone, where the columns stack, they then fit on the screen with the canvas.
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
             show_answer(model_kind, prediction, choice.true_digit, adapted[model_kind])
+    st.caption(_("What the model sees (28x28)"))
+    st.image(pixelated(next(iter(predictions.values())).image28), width=168)
     first = next(iter(predictions))
     correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
     if explanations:
