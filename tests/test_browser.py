@@ -80,7 +80,7 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
     assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
     page.get_by_text("Why-map", exact=True).first.wait_for(timeout=30_000)
     for caption in ("convolution 1: 32 maps of 28x28", "pooling 2: 64 maps of 7x7", "128 hidden units"):
-        assert page.get_by_text(caption, exact=True).is_visible()
+        page.get_by_text(caption, exact=True).wait_for(state="visible", timeout=30_000)
     # The input, the why-map, one strip of the six alike training images and five layers are pictures.
     assert page.locator('[data-testid="stImage"]').count() == 8
     assert browser.exceptions_on(page) == 0
