@@ -41,7 +41,8 @@ def nginx_config(listen: str, backends: list[str], prefix: Path) -> str:
     return text
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, logs: str = "the run folder") -> None:
+    """Wait until `url` answers 200; raise RuntimeError naming `logs` if the process ends or time runs out first."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -50,7 +51,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> 
                     return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer: see the logs in the run folder") from None
+                raise RuntimeError(f"{url} did not answer: see {logs}") from None
             time.sleep(0.3)
 
 
@@ -99,7 +100,7 @@ def cluster(
             command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
             started.append(subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT))
         for backend, process in zip(local, started):
-            _wait_until_healthy(f"http://{backend}/_stcore/health", process, timeout)
+            wait_until_healthy(f"http://{backend}/_stcore/health", process, timeout)
         everyone = [*local, *backends]
         if not everyone:
             raise ValueError("No app process to serve: ask for --processes or name a --backend.")
@@ -109,7 +110,7 @@ def cluster(
         nginx = subprocess.Popen([NGINX, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(folder / "nginx.conf")])
         started.append(nginx)
         url = f"http://{listen.replace('0.0.0.0', '127.0.0.1')}"
-        _wait_until_healthy(f"{url}/_stcore/health", nginx, timeout)
+        wait_until_healthy(f"{url}/_stcore/health", nginx, timeout)
         yield url, everyone, folder
     finally:
         _stop(started[::-1])

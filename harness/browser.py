@@ -7,12 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from classifier import settings
+from deploy.serve import wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -86,16 +86,7 @@ def streamlit_server(timeout: float = 90, script: str = "app.py") -> Iterator[tu
     server = subprocess.Popen(command, cwd=settings.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not become healthy; see {log.name}") from None
-                time.sleep(0.3)
+        wait_until_healthy(f"{url}/_stcore/health", server, timeout, log.name)
         yield url, server, Path(log.name)
     finally:
         server.terminate()
