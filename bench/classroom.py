@@ -48,10 +48,10 @@ GOAL_USERS, GOAL_P95 = 30, 1.0
 ANSWER_LABELS = ("Prediction", "Best guess")
 
 
-def template_stroke(url: str) -> tuple[bytes, object]:
+def template_stroke(chromium, url: str) -> tuple[bytes, object]:
     """Draw a 7 in a real page and return the BackMsg its browser sent at the end of the stroke, and the page."""
     sent: list[bytes] = []
-    context = CHROMIUM.new_context(viewport={"width": 1400, "height": 1000})
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(payload)))
     page.goto(url)
@@ -187,7 +187,6 @@ def level(url: str, template: bytes, users: int, seconds: float, think: float, p
 
 
 def main() -> None:
-    global CHROMIUM
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[10, 20, 30, 40])
     parser.add_argument("--seconds", type=float, default=45)
@@ -202,8 +201,8 @@ def main() -> None:
         served = cluster(args.processes, f"127.0.0.1:{browser.free_port()}")
     else:
         served = browser.streamlit_server()
-    with served as (url, *_), browser.chromium() as CHROMIUM:
-        template, page = template_stroke(url)
+    with served as (url, *_), browser.chromium() as chromium:
+        template, page = template_stroke(chromium, url)
         print("| users | answers | right | wrong | missing | failed | p50 | p95 | max | server CPU | server memory | real page |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for users in args.users:

@@ -109,6 +109,23 @@ def chromium() -> Iterator:
             browser.close()
 
 
+@contextmanager
+def users_drawing(chromium_browser, url: str, digits: list[str]) -> Iterator[tuple[list, list[list[str]]]]:
+    """One browser session per digit, all open at once: each draws its digit; yield the pages and each one's answer."""
+    contexts = [chromium_browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in digits]
+    pages = [context.new_page() for context in contexts]
+    try:
+        for page in pages:
+            page.goto(url)
+            drawing_surface(page)
+        for page, digit in zip(pages, digits):
+            draw(page, digit)
+        yield pages, [wait_for_prediction(page, digit)[:1] for page, digit in zip(pages, digits)]
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def drawing_surface(page):
     """The canvas that takes mouse input (fabric.js puts an 'upper' canvas over the drawing)."""
     surface = page.locator("canvas.upper-canvas").first

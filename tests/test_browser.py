@@ -165,22 +165,11 @@ def test_the_explorer_page_shows_images_and_charts(server, page):
 
 def test_four_users_drawing_at_once_each_see_their_own_digit(server, chromium):
     digits = ["1", "0", "7", "4"]
-    contexts = [chromium.new_context(viewport={"width": 1400, "height": 1000}) for _ in digits]
-    pages = [context.new_page() for context in contexts]
-    try:
-        for page in pages:
-            page.goto(server)
-            browser.drawing_surface(page)
-        for page, digit in zip(pages, digits):
-            browser.draw(page, digit)
-        seen = [browser.wait_for_prediction(page, digit)[:1] for page, digit in zip(pages, digits)]
+    with browser.users_drawing(chromium, server, digits) as (pages, seen):
         for page, digit in zip(pages, digits):
             browser.screenshot(page, f"concurrent-{digit}")
         assert seen == [[digit] for digit in digits]
         assert sum(browser.exceptions_on(page) for page in pages) == 0
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def test_the_app_served_every_page_without_importing_tensorflow_or_keras(served):

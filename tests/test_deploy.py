@@ -27,30 +27,20 @@ def shared_database(postgres_url, monkeypatch) -> str:
 
 def test_four_users_behind_nginx_each_get_their_answer_and_their_corrections_land_in_one_database(shared_database):
     digits = ["1", "0", "7", "4"]
-    with cluster(2, f"127.0.0.1:{browser.free_port()}") as (url, backends, _), browser.chromium() as chromium:
-        contexts = [chromium.new_context(viewport={"width": 1400, "height": 1000}) for _ in digits]
-        pages = [context.new_page() for context in contexts]
-        try:
-            for page in pages:
-                page.goto(url)
-                browser.drawing_surface(page)
-            for page, digit in zip(pages, digits):
-                browser.draw(page, digit)
-            seen = [browser.wait_for_prediction(page, digit)[:1] for page, digit in zip(pages, digits)]
-            assert seen == [[digit] for digit in digits]
-            for page, digit in zip(pages, digits):
-                page.get_by_role("button", name=f"Yes, it is {digit}").click()
-                page.get_by_text(f"Saved as {digit}").wait_for(timeout=30_000)
-            assert sum(browser.exceptions_on(page) for page in pages) == 0
-            # Each browser kept to one process, and both processes served someone.
-            routes = [
-                {cookie["value"] for cookie in context.cookies() if cookie["name"] == "streamlit_route"} for context in contexts
-            ]
-            assert all(len(route) == 1 for route in routes)
-            assert set().union(*routes) == set(backends)
-        finally:
-            for context in contexts:
-                context.close()
+    with (
+        cluster(2, f"127.0.0.1:{browser.free_port()}") as (url, backends, _),
+        browser.chromium() as chromium,
+        browser.users_drawing(chromium, url, digits) as (pages, seen),
+    ):
+        assert seen == [[digit] for digit in digits]
+        for page, digit in zip(pages, digits):
+            page.get_by_role("button", name=f"Yes, it is {digit}").click()
+            page.get_by_text(f"Saved as {digit}").wait_for(timeout=30_000)
+        assert sum(browser.exceptions_on(page) for page in pages) == 0
+        # Each browser kept to one process, and both processes served someone.
+        routes = [{cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "streamlit_route"} for page in pages]
+        assert all(len(route) == 1 for route in routes)
+        assert set().union(*routes) == set(backends)
     stored = CorrectionStore(shared_database).corrections("digits")
     assert sorted(str(correction.label) for correction in stored) == sorted(digits)
     assert len({correction.session_id for correction in stored}) == len(digits)
