@@ -1,7 +1,9 @@
 """How well the models read realistic input: canvas drawings of test digits and product photos of test items.
 
-Usage: python bench/robustness.py [--n 2000]. Prints a Markdown table and writes bench/results/robustness.json.
-Only the official test sets are used, never training images.
+Usage: python bench/robustness.py [--n 2000] [--models-dir DIR --output FILE]. Prints a Markdown table and
+writes bench/results/robustness.json. Digits and clothing come from the official test sets (never training
+images), digits also typed in the held-out fonts and drawn in other writing styles, clothing also as
+emoji illustrations and as flat-colour illustrations of test items.
 """
 
 from __future__ import annotations
@@ -14,26 +16,67 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, load_classifier, settings, synthetic, tasks
+from classifier import datasets, load_classifier, outliers, settings, synthetic, tasks
 from classifier.preprocessing import open_image, preprocess
 
 RESULTS = Path(__file__).resolve().parent / "results" / "robustness.json"
 
 
-def realistic_inputs(task: tasks.Task, n: int, seed: int) -> tuple[list, np.ndarray]:
+def realistic_inputs(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Test images as users give them: canvas drawings of digits, product photos of clothing."""
     test = datasets.load_split(task.dataset, "test")
-    rng = np.random.default_rng(seed)
     indices = rng.choice(len(test.labels), size=n, replace=False)
-    inputs = [synthetic.realistic(task, test.images[i], rng) for i in indices]
-    return inputs, test.labels[indices].astype(int)
+    return [synthetic.realistic(task, test.images[i], rng) for i in indices], test.labels[indices].astype(int)
 
 
-def score(task: tasks.Task, inputs: list, labels: np.ndarray) -> dict:
+def held_out_fonts(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Digits typed in the held-out fonts (no model trains on them), in random colours."""
+    labels = rng.integers(10, size=n)
+    fonts = outliers.fonts("held-out")
+    inputs = [synthetic.typed_digit(int(digit), rng, fonts)[..., 0] / 255.0 for digit in labels]
+    return [synthetic.in_colours(ink, synthetic.POLARITIES[rng.integers(3)], rng) for ink in inputs], labels
+
+
+def writing_styles(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Digits drawn in synthetic.STYLES (the flagged 1, the crossed 7...), in random colours."""
+    styles = [list(synthetic.STYLES)[i] for i in rng.integers(len(synthetic.STYLES), size=n)]
+    inputs = [synthetic.styled_digit(style, rng) / 255.0 for style in styles]
+    labels = np.array([synthetic.STYLES[style][0] for style in styles])
+    return [synthetic.in_colours(ink, synthetic.POLARITIES[rng.integers(3)], rng) for ink in inputs], labels
+
+
+def emoji_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Clothing emoji, turned, scaled, on a light background (JPEG) or a transparent one (PNG)."""
+    emoji = list(synthetic.CLOTHING_EMOJI)
+    picked = [emoji[i] for i in rng.integers(len(emoji), size=n)]
+    inputs = [outliers.object_photo(rng, one, transparent=bool(rng.random() < 0.5)) for one in picked]
+    return inputs, np.array([synthetic.CLOTHING_EMOJI[one] for one in picked])
+
+
+def test_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Test items as flat-colour illustrations (synthetic.illustrated_clothing, the generator training uses)."""
+    test = datasets.load_split(task.dataset, "test")
+    indices = rng.choice(len(test.labels), size=n, replace=False)
+    return [synthetic.illustrated_clothing(test.images[i], rng) for i in indices], test.labels[indices].astype(int)
+
+
+# Input sets: name -> (task, how they are made).
+SETS = {
+    "canvas-like digits": ("digits", realistic_inputs),
+    "digits typed in held-out fonts": ("digits", held_out_fonts),
+    "digits in other writing styles": ("digits", writing_styles),
+    "photo-like clothing": ("fashion", realistic_inputs),
+    "clothing emoji (illustrations)": ("fashion", emoji_illustrations),
+    "clothing items as illustrations": ("fashion", test_illustrations),
+}
+
+
+def score(task: tasks.Task, inputs: list, labels: np.ndarray, models_dir: Path | None) -> dict:
     ours = np.stack([preprocess(task, open_image(x) if isinstance(x, bytes) else x) for x in inputs])
     naive = np.stack([synthetic.naive_resize(x) for x in inputs])
     row = {}
     for model_kind in settings.MODEL_KINDS:
-        classifier = load_classifier(task.name, model_kind)
+        classifier = load_classifier(task.name, model_kind, models_dir)
         row[model_kind] = float(np.mean(classifier.predict_batch(ours).argmax(1) == labels))
         row[f"{model_kind}_naive_resize"] = float(np.mean(classifier.predict_batch(naive).argmax(1) == labels))
     return row
@@ -41,24 +84,26 @@ def score(task: tasks.Task, inputs: list, labels: np.ndarray) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=2000, help="test images per task")
+    parser.add_argument("--n", type=int, default=2000, help="inputs per set")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models-dir", type=Path, help="score these models instead of the shipped ones")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    results = {"n": args.n, "seed": args.seed}
-    for task in tasks.all_tasks():
-        kind = f"{synthetic.REALISTIC_KINDS[task.input_kind]} {task.title.lower()}"
+    results = {"n": args.n, "seed": args.seed, "models": str(args.models_dir or "shipped")}
+    for index, (name, (task_name, make)) in enumerate(SETS.items()):
         started = time.perf_counter()
-        inputs, labels = realistic_inputs(task, args.n, args.seed)
-        results[task.name] = {"input": kind, **score(task, inputs, labels)}
-        print(f"{kind}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"| input ({args.n} test images each) | CNN | MLP | CNN, naive resize | MLP, naive resize |")
+        task = tasks.get(task_name)
+        inputs, labels = make(task, args.n, np.random.default_rng([args.seed, index]))
+        results[name] = {"task": task_name, **score(task, inputs, labels, args.models_dir)}
+        print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"| input ({args.n} each) | CNN | MLP | CNN, naive resize | MLP, naive resize |")
     print("|---|---|---|---|---|")
-    for task in tasks.names():
-        row = results[task]
+    for name in SETS:
+        row = results[name]
         cells = [row["cnn"], row["mlp"], row["cnn_naive_resize"], row["mlp_naive_resize"]]
-        print(f"| {row['input']} | " + " | ".join(f"{100 * cell:.1f} %" for cell in cells) + " |")
+        print(f"| {name} | " + " | ".join(f"{100 * cell:.1f} %" for cell in cells) + " |")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from classifier.settings import CANVAS_SIZE
+from classifier.synthetic import pen_stroke, photo_clothing
 
 FONT_DIR = Path("/usr/share/fonts")
-# Font files by part: tuning fonts choose the check; held-out fonts (other packages) test it.
+# Font files by part: tuning fonts choose the check (and type the digits the digit models train on,
+# classifier.synthetic.styled_digits); held-out fonts (other packages) test both.
 TUNING_FONTS = (
     "truetype/dejavu/DejaVuSans.ttf",
     "truetype/dejavu/DejaVuSerif-Italic.ttf",
@@ -52,7 +54,8 @@ TUNING_OBJECTS = "🍌🍎🍐🍊🍋🍉🍇🍓🥕🌽🥦🍄🍞🧀🍕�
 HELD_OUT_OBJECTS = "🍍🥝🍑🍒🥥🥑🍆🥔🌶🥐🐴🐮🐷🐘🦒🐢🐍🐙🦀🐝🚂🚜🚑🚒🏍🚁🛴⚓🪚🔩🧲🪓📚🎹🎺🏈🎾🧸🪑🛏🚪🌵🌷🍀🏠⏰🔦📦"
 
 
-def _fonts(part: str) -> list[Path]:
+def fonts(part: str) -> list[Path]:
+    """The installed font files of a part ("tuning" or "held-out")."""
     names = TUNING_FONTS if part == "tuning" else HELD_OUT_FONTS
     found = [FONT_DIR / name for name in names if (FONT_DIR / name).exists()]
     if not found:
@@ -87,14 +90,6 @@ def drawn_character(rng: np.random.Generator, characters: str, fonts: list[Path]
     return _canvas_rgb(canvas)
 
 
-def _polyline(pen: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int) -> None:
-    """A round-brush stroke through the points, as the canvas draws it."""
-    pen.line(points, fill=255, width=width, joint="curve")
-    radius = width / 2
-    for x, y in (points[0], points[-1]):
-        pen.ellipse([x - radius, y - radius, x + radius, y + radius], fill=255)
-
-
 def scribble(rng: np.random.Generator) -> np.ndarray:
     """One to three random smooth strokes (a random walk with momentum), white on a black canvas."""
     canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
@@ -110,7 +105,7 @@ def scribble(rng: np.random.Generator) -> np.ndarray:
             x = float(np.clip(x + 8 * math.cos(heading), 10, CANVAS_SIZE - 10))
             y = float(np.clip(y + 8 * math.sin(heading), 10, CANVAS_SIZE - 10))
             points.append((x, y))
-        _polyline(pen, points, width)
+        pen_stroke(pen, points, width)
     return _canvas_rgb(canvas)
 
 
@@ -189,7 +184,7 @@ def drawn_shape(rng: np.random.Generator) -> np.ndarray:
     pen = ImageDraw.Draw(canvas)
     width = int(rng.integers(8, 30))
     for stroke in _shape_outline(SHAPES[rng.integers(len(SHAPES))], rng):
-        _polyline(pen, stroke, width)
+        pen_stroke(pen, stroke, width)
     return _canvas_rgb(canvas)
 
 
@@ -216,8 +211,11 @@ def item_on_canvas(item28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _canvas_rgb(canvas)
 
 
-def object_photo(rng: np.random.Generator, objects: str) -> bytes:
-    """An everyday object (an emoji picture) on a light background, as a product photo: JPEG bytes."""
+def object_photo(rng: np.random.Generator, objects: str, transparent: bool = False) -> bytes:
+    """An everyday object (an emoji picture) on a light background, as a product photo: JPEG bytes.
+
+    With `transparent`, the object alone on a transparent background, as PNG bytes.
+    """
     font = ImageFont.truetype(str(EMOJI_FONT), 109)  # Noto Color Emoji's bitmaps are 109 pixels high.
     glyph = Image.new("RGBA", (160, 160))
     ImageDraw.Draw(glyph).text((80, 80), objects[rng.integers(len(objects))], font=font, anchor="mm", embedded_color=True)
@@ -226,6 +224,12 @@ def object_photo(rng: np.random.Generator, objects: str) -> bytes:
     scale = float(rng.uniform(2, 5))
     glyph = glyph.resize((max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))), Image.Resampling.BICUBIC)
     margin = int(max(glyph.size) * rng.uniform(0.1, 0.5))
+    if transparent:
+        picture = Image.new("RGBA", (glyph.width + 2 * margin, glyph.height + 2 * margin))
+        picture.alpha_composite(glyph, (margin, margin))
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        return buffer.getvalue()
     background = tuple(int(v) for v in rng.uniform(215, 252, size=3))
     photo = Image.new("RGB", (glyph.width + 2 * margin, glyph.height + 2 * margin), background)
     photo.paste(glyph, (margin, margin), glyph)
@@ -237,8 +241,6 @@ def object_photo(rng: np.random.Generator, objects: str) -> bytes:
 
 def digit_photo(digit28: np.ndarray, rng: np.random.Generator) -> bytes:
     """A handwritten digit photographed like a product: dark ink on a light background, JPEG bytes."""
-    from classifier.synthetic import photo_clothing
-
     return photo_clothing(digit28, rng)
 
 
@@ -254,10 +256,10 @@ def sources(input_kind: str, part: str, other_images: np.ndarray) -> dict[str, C
         return others[rng.integers(len(others))]
 
     if input_kind == "drawing":
-        fonts = _fonts(part)
+        typefaces = fonts(part)
         return {
-            "letters": lambda rng: drawn_character(rng, LETTERS, fonts),
-            "symbols": lambda rng: drawn_character(rng, SYMBOLS, fonts),
+            "letters": lambda rng: drawn_character(rng, LETTERS, typefaces),
+            "symbols": lambda rng: drawn_character(rng, SYMBOLS, typefaces),
             "scribbles": scribble,
             "shapes": drawn_shape,
             "clothing": lambda rng: item_on_canvas(other(rng), rng),

@@ -2,7 +2,8 @@
 
 The robustness benchmark and the tests make them from the official test sets to check that
 preprocessing plus a model reads real input as well as it reads the test set. Training makes drawn
-versions of the *training* digits (`drawn_digits`), so that the digit models learn what drawings look like.
+versions of the *training* images (`redrawn_images`: canvas strokes of digits, product photos and
+illustrations of clothing), so that the models learn what users' pictures look like.
 """
 
 from __future__ import annotations
@@ -50,16 +51,20 @@ def canvas_digit(
     canvas = np.zeros((canvas_size, canvas_size))
     top, left = (int(rng.integers(0, canvas_size - size + 1)) for _ in range(2))
     canvas[top : top + size, left : left + size] = stroke
+    return in_colours(canvas, polarity, rng)
+
+
+def in_colours(ink: np.ndarray, polarity: str, rng: np.random.Generator) -> np.ndarray:
+    """Ink (an (H, W) float array in 0..1) as a canvas gives it in one of POLARITIES: uint8 RGB or RGBA."""
     if polarity == "white-on-black":
-        grey = (canvas * 255).astype(np.uint8)
+        grey = (ink * 255).astype(np.uint8)
         return np.dstack([grey, grey, grey])
     if polarity == "black-on-white":
-        grey = (255 - canvas * 255).astype(np.uint8)
+        grey = (255 - ink * 255).astype(np.uint8)
         return np.dstack([grey, grey, grey])
-    colour = rng.integers(0, 256, size=3)
-    rgba = np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
-    rgba[..., :3] = colour
-    rgba[..., 3] = (canvas * 255).astype(np.uint8)
+    rgba = np.zeros((*ink.shape, 4), dtype=np.uint8)
+    rgba[..., :3] = rng.integers(0, 256, size=3)
+    rgba[..., 3] = (ink * 255).astype(np.uint8)
     return rgba
 
 
@@ -138,11 +143,24 @@ def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
     return buffer.getvalue()
 
 
-def _polyline(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int) -> None:
-    """One pen stroke through the points, with round ends and joints."""
+def pen_stroke(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int) -> None:
+    """One round-brush pen stroke through the points, as the canvas draws it."""
     draw.line(points, fill=255, width=width, joint="curve")
     for x, y in (points[0], points[-1]):
         draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=255)
+
+
+def _arc(centre: tuple[float, float], radii: tuple[float, float], start: float, end: float, steps: int = 16) -> list:
+    """Points along an ellipse from angle `start` to `end` (degrees, clockwise on screen from 3 o'clock)."""
+    angles = np.deg2rad(np.linspace(start, end, steps))
+    return [(centre[0] + radii[0] * np.cos(a), centre[1] + radii[1] * np.sin(a)) for a in angles]
+
+
+def _frame(rng: np.random.Generator, size: int) -> tuple[float, float, float, float]:
+    """A random box for one digit on the canvas: left, top, width, height (the width 0.5-0.8 of the height)."""
+    height = rng.uniform(0.5, 0.85) * size
+    wide = rng.uniform(0.5, 0.8) * height
+    return rng.uniform(0.05 * size, 0.95 * size - wide), rng.uniform(0.05 * size, 0.95 * size - height), wide, height
 
 
 def _flagged_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
@@ -152,26 +170,57 @@ def _flagged_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int,
     slant = rng.uniform(-0.15, 0.2) * height
     peak, foot = (middle + slant / 2, top), (middle - slant / 2, top + height)
     flag, angle = rng.uniform(0.35, 0.6) * height, np.deg2rad(rng.uniform(20, 50))
-    _polyline(draw, [(peak[0] - flag * np.cos(angle), peak[1] + flag * np.sin(angle)), peak, foot], width)
+    pen_stroke(draw, [(peak[0] - flag * np.cos(angle), peak[1] + flag * np.sin(angle)), peak, foot], width)
     if rng.random() < 0.5:
         base = rng.uniform(0.3, 0.5) * height
-        _polyline(draw, [(foot[0] - base / 2, foot[1]), (foot[0] + base / 2, foot[1])], width)
+        pen_stroke(draw, [(foot[0] - base / 2, foot[1]), (foot[0] + base / 2, foot[1])], width)
 
 
 def _crossed_seven(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
     """A 7 with a bar across its stem."""
-    height = rng.uniform(0.5, 0.85) * size
-    wide = rng.uniform(0.5, 0.8) * height
-    left, top = rng.uniform(0.05 * size, 0.95 * size - wide), rng.uniform(0.05 * size, 0.95 * size - height)
+    left, top, wide, height = _frame(rng, size)
     corner, end = (left + wide, top), (left + wide * rng.uniform(0.15, 0.45), top + height)
-    _polyline(draw, [(left, top + rng.uniform(0, 0.1) * height), corner, end], width)
+    pen_stroke(draw, [(left, top + rng.uniform(0, 0.1) * height), corner, end], width)
     along, half = rng.uniform(0.4, 0.6), rng.uniform(0.25, 0.4) * wide
     x, y = corner[0] + (end[0] - corner[0]) * along, corner[1] + (end[1] - corner[1]) * along
-    _polyline(draw, [(x - half, y), (x + half, y)], width)
+    pen_stroke(draw, [(x - half, y), (x + half, y)], width)
+
+
+def _open_four(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 4 with an open top: a short down stroke turning into the bar, and a separate stem."""
+    left, top, wide, height = _frame(rng, size)
+    bar = top + height * rng.uniform(0.5, 0.65)
+    stem = left + wide * rng.uniform(0.55, 0.75)
+    pen_stroke(draw, [(left + wide * rng.uniform(0.1, 0.35), top), (left, bar), (left + wide, bar)], width)
+    pen_stroke(draw, [(stem + wide * rng.uniform(0, 0.15), top + height * rng.uniform(0, 0.15)), (stem, top + height)], width)
+
+
+def _straight_nine(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 9 as a loop with a straight stem down from its right side."""
+    left, top, wide, height = _frame(rng, size)
+    loop = height * rng.uniform(0.35, 0.5)
+    centre = (left + wide / 2, top + loop / 2)
+    pen_stroke(draw, _arc(centre, (wide / 2, loop / 2), 0, 360, 24), width)
+    pen_stroke(draw, [(left + wide, centre[1]), (left + wide * rng.uniform(0.75, 1.0), top + height)], width)
+
+
+def _looped_two(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 2 with a small loop where the diagonal meets the base."""
+    left, top, wide, height = _frame(rng, size)
+    head = _arc((left + wide / 2, top + height * 0.25), (wide / 2, height * 0.25), 190, 370, 12)
+    corner = (left + wide * rng.uniform(0.05, 0.2), top + height * 0.9)
+    loop = _arc((corner[0] + wide * 0.08, corner[1] - height * 0.05), (wide * 0.1, height * 0.08), 135, 495, 12)
+    pen_stroke(draw, [*head, corner, *loop, (left + wide, top + height * rng.uniform(0.88, 1.0))], width)
 
 
 # Handwriting styles MNIST (mostly American writers) has few of: style -> (digit, how it is drawn).
-STYLES = {"flagged-1": (1, _flagged_one), "crossed-7": (7, _crossed_seven)}
+STYLES = {
+    "flagged-1": (1, _flagged_one),
+    "crossed-7": (7, _crossed_seven),
+    "open-4": (4, _open_four),
+    "straight-9": (9, _straight_nine),
+    "looped-2": (2, _looped_two),
+}
 
 
 def styled_digit(style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
@@ -181,6 +230,47 @@ def styled_digit(style: str, rng: np.random.Generator, canvas_size: int = CANVAS
     width = round(rng.uniform(10, 26) * canvas_size / CANVAS_SIZE)
     draw_style(ImageDraw.Draw(picture), rng, canvas_size, max(width, 1))
     return np.asarray(picture)
+
+
+def typed_digit(digit: int, rng: np.random.Generator, fonts: list[Path]) -> np.ndarray:
+    """A digit typed in one of the fonts, at random size, place, tilt and stroke width, white on a black canvas (RGB)."""
+    from classifier.outliers import drawn_character
+
+    return drawn_character(rng, str(digit), fonts)
+
+
+def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` digits in writing styles MNIST lacks, preprocessed as the app does: uint8 images and their labels.
+
+    Half are drawn in STYLES (an equal share each), half typed in the "tuning" fonts of
+    classifier/outliers.py (printed and handwriting typefaces); its "held-out" fonts stay out of
+    training so that bench/robustness.py can measure how well this generalises.
+    """
+    from classifier.outliers import fonts
+    from classifier.preprocessing import as_uint8, preprocess
+
+    rng = np.random.default_rng(seed)
+    typefaces = fonts("tuning")
+    styles = list(STYLES)
+    images, labels = [], []
+    for index in range(count):
+        if index % 2:
+            digit = int(rng.integers(10))
+            picture = typed_digit(digit, rng, typefaces)
+        else:
+            style = styles[(index // 2) % len(styles)]
+            digit = STYLES[style][0]
+            picture = styled_digit(style, rng)
+        images.append(as_uint8(preprocess(task, picture)))
+        labels.append(digit)
+    return np.stack(images), np.asarray(labels, dtype=np.int32)
+
+
+# Clothing emoji of Noto Color Emoji (a Debian font) and their Fashion-MNIST class: illustrations that no
+# training or tuning step sees (the domain check's outlier objects are other emoji), for bench/robustness.py.
+CLOTHING_EMOJI = {
+    "👕": 0, "👚": 0, "👖": 1, "👗": 3, "🧥": 4, "👡": 5, "🩴": 5, "👔": 6, "👟": 7, "👜": 8, "👛": 8, "💼": 8, "👢": 9, "🥾": 9,
+}  # fmt: skip
 
 
 # How a test image of each kind of input (a task's `input_kind`) is turned into what a user gives the app.
@@ -201,23 +291,72 @@ def naive_resize(image: np.ndarray | bytes) -> np.ndarray:
     return np.asarray(picture.convert("L").resize(size, Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
 
 
-def _drawn_chunk(arguments: tuple[tasks.Task, np.ndarray, int]) -> np.ndarray:
-    from classifier.preprocessing import preprocess
+def illustrated_clothing(item28: np.ndarray, rng: np.random.Generator, size: int = 160) -> np.ndarray:
+    """Turn a 28x28 item into a clothing illustration, as found on the web: an (H, W, 4) uint8 RGBA array.
 
-    task, digits, seed = arguments
+    The item is upscaled and painted in two to four flat colours, often with a dark outline, sometimes
+    with a soft drop shadow, turned up to 30 degrees, on a transparent, white or light-coloured background.
+    """
+    item = Image.fromarray(item28).resize((size, size), Image.Resampling.BICUBIC)
+    item = item.rotate(float(rng.uniform(-30, 30)) if rng.random() < 0.5 else 0.0, resample=Image.Resampling.BILINEAR)
+    grey = np.asarray(item, dtype=np.float32) / 255.0
+    mask = grey > rng.uniform(0.05, 0.2)
+    if not mask.any():
+        mask = grey > 0
+    # Flat colours: the item's grey levels in 2-4 bands, each a colour of one random hue, lighter or darker.
+    levels = int(rng.integers(2, 5))
+    bands = np.minimum((grey * levels).astype(int), levels - 1)
+    hue = rng.uniform(0, 255, size=3)
+    shades = np.linspace(rng.uniform(0.3, 0.6), rng.uniform(0.9, 1.3), levels)
+    colour = np.clip(hue[None, None] * shades[bands][..., None] + rng.uniform(0, 40), 0, 255)
+    rgba = np.zeros((size, size, 4), dtype=np.float32)
+    rgba[..., :3], rgba[..., 3] = colour, mask * 255.0
+    if rng.random() < 0.6:
+        width = int(rng.integers(1, 5))
+        edge = ndimage.binary_dilation(mask, iterations=width) & ~ndimage.binary_erosion(mask, iterations=1)
+        rgba[edge] = (*rng.uniform(0, 60, size=3), 255.0)
+    picture = Image.fromarray(rgba.astype(np.uint8), "RGBA")
+    margin = size // 4
+    canvas = Image.new("RGBA", (size + 2 * margin, size + 2 * margin))
+    if rng.random() < 0.3:
+        offset = tuple(int(v) for v in rng.integers(3, 12, size=2))
+        shadow = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 4) * 90).astype(np.uint8))
+        canvas.paste(Image.new("RGBA", (size, size), (0, 0, 0, 255)), (margin + offset[0], margin + offset[1]), shadow)
+    canvas.alpha_composite(picture, (margin, margin))
+    background = rng.random()
+    if background < 0.4:
+        return np.asarray(canvas)
+    fill = (255, 255, 255) if background < 0.8 else tuple(int(v) for v in rng.uniform(215, 250, size=3))
+    return np.asarray(Image.alpha_composite(Image.new("RGBA", canvas.size, (*fill, 255)), canvas))
+
+
+def redrawn(task: tasks.Task, image28: np.ndarray, rng: np.random.Generator) -> np.ndarray | bytes:
+    """A training image as users give it, for training: a canvas stroke, or a product photo or an illustration."""
+    if task.input_kind == "drawing":
+        return canvas_digit(image28, rng, "white-on-black", canvas_size=112)
+    return photo_clothing(image28, rng) if rng.random() < 0.5 else illustrated_clothing(image28, rng)
+
+
+def _redrawn_chunk(arguments: tuple[tasks.Task, np.ndarray, int]) -> np.ndarray:
+    from classifier.preprocessing import open_image, preprocess
+
+    task, images, seed = arguments
     rng = np.random.default_rng(seed)
-    drawn = [preprocess(task, canvas_digit(digit, rng, "white-on-black", canvas_size=112)) for digit in digits]
-    return (np.stack(drawn) * 255).round().astype(np.uint8)
+    made = []
+    for image in images:
+        picture = redrawn(task, image, rng)
+        made.append(preprocess(task, open_image(picture) if isinstance(picture, bytes) else picture))
+    return (np.stack(made) * 255).round().astype(np.uint8)
 
 
-def drawn_digits(task: tasks.Task, digits: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
-    """Return each 28x28 image redrawn as a canvas stroke and preprocessed as the task's app does, as uint8."""
+def redrawn_images(task: tasks.Task, images: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
+    """Return each 28x28 image redrawn (see `redrawn`) and preprocessed as the task's app does, as uint8."""
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = np.array_split(digits, max(1, len(digits) // 2000))
+    chunks = np.array_split(images, max(1, len(images) // 2000))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         arguments = [(task, chunk, seed + index) for index, chunk in enumerate(chunks)]
-        return np.concatenate(list(pool.map(_drawn_chunk, arguments)))
+        return np.concatenate(list(pool.map(_redrawn_chunk, arguments)))
 
 
 def write_example_photos(task: tasks.Task, images: np.ndarray, labels: np.ndarray, seed: int = 7) -> list[Path]:

@@ -72,17 +72,54 @@ def _training_data(task: tasks.Task, training: Split, seed: int):
 
     columns = [_as_inputs(training)]
     if task.augmentation.drawn_fraction:
-        from classifier.synthetic import drawn_digits
+        from classifier.synthetic import redrawn_images
 
-        columns.append(_as_inputs(Split(drawn_digits(task, training.images, seed), training.labels)))
+        columns.append(_as_inputs(Split(redrawn_images(task, training.images, seed), training.labels)))
     columns.append(training.labels.astype(np.int32))
-    return (
+    data = (
         tf.data.Dataset.from_tensor_slices(tuple(columns))
         .shuffle(len(training.labels), seed=seed, reshuffle_each_iteration=True)
         .batch(BATCH_SIZE)
         .map(_augmenter(task.augmentation, seed), num_parallel_calls=1)
-        .prefetch(2)
     )
+    if task.augmentation.styled_fraction:
+        styled = _styled_pictures(task, len(training.labels), seed)
+        data = tf.data.Dataset.zip((data, styled)).map(_replacer(task.augmentation.styled_fraction, seed))
+    return data.prefetch(2)
+
+
+# Styled digits made per training image and unit of `styled_fraction`: twice as many as one epoch uses.
+STYLED_PER_SHARE = 2
+
+
+def _styled_pictures(task: tasks.Task, training_size: int, seed: int):
+    """Digits in other writing styles (classifier.synthetic.styled_digits) as an endless, shuffled, batched tf.data pipeline."""
+    import tensorflow as tf
+
+    from classifier.synthetic import styled_digits
+
+    images, labels = styled_digits(task, round(STYLED_PER_SHARE * task.augmentation.styled_fraction * training_size), seed + 5)
+    return (
+        tf.data.Dataset.from_tensor_slices(((images.astype(np.float32) / 255.0)[..., None], labels))
+        .shuffle(len(labels), seed=seed + 7, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(BATCH_SIZE)
+    )
+
+
+def _replacer(share: float, seed: int) -> Callable:
+    """A transform of ((images, labels), (styled images, labels)) batches that puts styled digits in place of a share."""
+    import tensorflow as tf
+
+    generator = tf.random.Generator.from_seed(seed + 8)
+
+    def replace(real: tuple[tf.Tensor, tf.Tensor], styled: tuple[tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, tf.Tensor]:
+        count = tf.shape(real[1])[0]
+        chosen = generator.uniform([count]) < share
+        images = tf.where(chosen[:, None, None, None], styled[0][:count], real[0])
+        return images, tf.where(chosen, styled[1][:count], real[1])
+
+    return replace
 
 
 def _as_inputs(split: Split) -> np.ndarray:
@@ -179,8 +216,9 @@ def train(
     training_seconds = time.perf_counter() - started
 
     test_inputs = _as_inputs(test)
-    test_loss, test_accuracy = model.evaluate(test_inputs, test.labels.astype(np.int32), verbose=0)
+    test_loss, _ = model.evaluate(test_inputs, test.labels.astype(np.int32), batch_size=1000, verbose=0)
     predicted = np.argmax(model.predict(test_inputs, batch_size=1000, verbose=0), axis=1)
+    test_accuracy = np.mean(predicted == test.labels)
 
     metrics = {
         "task": task.name,

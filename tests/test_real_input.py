@@ -1,0 +1,46 @@
+"""The shipped CNNs read what real people draw and upload: writing styles MNIST lacks, fonts no model
+trained on, and clothing illustrations (bench/robustness.py measures the same on 2,000 inputs each)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifier import outliers, synthetic
+from classifier.preprocessing import open_image, preprocess
+
+# Floors a little under what bench/robustness.py measured with the shipped models (README, "Real input").
+STYLES_FLOOR = 0.97
+HELD_OUT_FONTS_FLOOR = 0.93
+EMOJI_FLOOR = 0.75
+N = 400
+
+
+def accuracy(classifier, task: str, pictures: list, labels: list[int]) -> float:
+    images = np.stack([preprocess(task, open_image(p) if isinstance(p, bytes) else p) for p in pictures])
+    return float(np.mean(classifier.predict_batch(images).argmax(1) == np.asarray(labels)))
+
+
+@pytest.mark.slow
+def test_the_digits_cnn_reads_the_flagged_1_the_crossed_7_and_other_styles(digits_cnn):
+    rng = np.random.default_rng(21)
+    styles = [list(synthetic.STYLES)[i % len(synthetic.STYLES)] for i in range(N)]
+    pictures = [synthetic.styled_digit(style, rng) for style in styles]
+    assert accuracy(digits_cnn, "digits", pictures, [synthetic.STYLES[style][0] for style in styles]) >= STYLES_FLOOR
+
+
+@pytest.mark.slow
+def test_the_digits_cnn_reads_digits_typed_in_fonts_it_never_trained_on(digits_cnn):
+    rng = np.random.default_rng(22)
+    fonts = outliers.fonts("held-out")
+    labels = [i % 10 for i in range(N)]
+    pictures = [synthetic.typed_digit(digit, rng, fonts) for digit in labels]
+    assert accuracy(digits_cnn, "digits", pictures, labels) >= HELD_OUT_FONTS_FLOOR
+
+
+@pytest.mark.slow
+def test_the_clothing_cnn_reads_clothing_emoji_illustrations(fashion_cnn):
+    rng = np.random.default_rng(23)
+    emoji = [list(synthetic.CLOTHING_EMOJI)[i % len(synthetic.CLOTHING_EMOJI)] for i in range(N)]
+    pictures = [outliers.object_photo(rng, one, transparent=bool(i % 2)) for i, one in enumerate(emoji)]
+    assert accuracy(fashion_cnn, "fashion", pictures, [synthetic.CLOTHING_EMOJI[one] for one in emoji]) >= EMOJI_FLOOR
