@@ -213,7 +213,18 @@ def _looped_two(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, 
     pen_stroke(draw, [*head, corner, *loop, (left + wide, top + height * rng.uniform(0.88, 1.0))], width)
 
 
+def _slashed_zero(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 0 with a slash through it, as programmers write it (no model trains on it: see ADAPTATION_STYLES)."""
+    left, top, wide, height = _frame(rng, size)
+    centre = (left + wide / 2, top + height / 2)
+    pen_stroke(draw, _arc(centre, (wide / 2, height / 2), 0, 360, 28), width)
+    reach = rng.uniform(0.2, 0.45)
+    start = (left + wide * (1 + reach / 2), top - height * reach / 2)
+    pen_stroke(draw, [start, (left - wide * reach / 2, top + height * (1 + reach / 2))], width)
+
+
 # Handwriting styles MNIST (mostly American writers) has few of: style -> (digit, how it is drawn).
+# The digit models train on them (styled_digits).
 STYLES = {
     "flagged-1": (1, _flagged_one),
     "crossed-7": (7, _crossed_seven),
@@ -223,9 +234,17 @@ STYLES = {
 }
 
 
+# A personal style that no model trains on, so that "Adapt to my handwriting" has something to learn
+# (tests/test_adapt.py, bench/adapt.py).
+ADAPTATION_STYLES = {"slashed-0": (0, _slashed_zero)}
+
+
 def styled_digit(style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
-    """A digit in one of STYLES, drawn with pen strokes of random size, place, slant and width (white on black, uint8)."""
-    _, draw_style = STYLES[style]
+    """A digit in one of STYLES or ADAPTATION_STYLES, drawn with pen strokes of random size, place, slant and width.
+
+    Returns the drawing white on black, uint8.
+    """
+    _, draw_style = {**STYLES, **ADAPTATION_STYLES}[style]
     picture = Image.new("L", (canvas_size, canvas_size))
     width = round(rng.uniform(10, 26) * canvas_size / CANVAS_SIZE)
     draw_style(ImageDraw.Draw(picture), rng, canvas_size, max(width, 1))

@@ -115,7 +115,7 @@ DIGITS = Task(
         drawn_fraction=0.25,
         styled_fraction=0.1,
     ),
-    epochs={"cnn": 20, "mlp": 50},
+    epochs={"cnn": 20, "mlp": 60},
     goals={"cnn": 0.994, "mlp": 0.980},
     references={"cnn": "98.11 % (tutorial, seed 002)"},
 )
@@ -139,11 +139,11 @@ FASHION = Task(
     # Clothing needs more capacity than digits: two 3x3 convolutions per block, 24 and 48 filters.
     # An epoch costs about 2.5 times as much as the digits CNN's, so 12 epochs fit in 20 minutes.
     cnn=CnnShape(filters=(24, 48), convolutions_per_block=2, block_dropout=0.15, head_dropout=0.3),
-    # Preprocessing centres every item, so mirroring (half the images) is the only geometry change.
-    # With shifts as well, the CNN under-fitted: 90.5 % training accuracy after 18 epochs. A fifth of
-    # the items are redrawn as product photos or flat-colour illustrations (some turned up to 30
-    # degrees) and preprocessed as the app does.
-    augmentation=Augmentation(mirror=True, changed_fraction=0.4, drawn_fraction=0.2),
+    # Preprocessing centres every item, so mirroring (half the images) is the only change. With shifts
+    # as well, the CNN under-fitted: 90.5 % training accuracy after 18 epochs. A fifth of the items
+    # redrawn as product photos or illustrations (drawn_fraction=0.2) cost 0.2 points of test
+    # accuracy, below the 93.5 % floor for PNG files, for 3 points on clothing emoji: not shipped (README).
+    augmentation=Augmentation(mirror=True, changed_fraction=0.5),
     epochs={"cnn": 12, "mlp": 50},
     goals={"cnn": 0.930, "mlp": 0.895},
     references={"mlp": "88.57 % (tutorial, seed 000); Zalando's best classic baseline 89.7 %"},

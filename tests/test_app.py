@@ -223,22 +223,22 @@ def test_a_database_that_is_down_is_named_and_the_answer_stays(mnist_test, monke
 
 def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits_cnn):
     rng = np.random.default_rng(5)
-    drawings = [synthetic.styled_digit("flagged-1", rng) for _ in range(60)]
-    misread = [drawing for drawing in drawings if digits_cnn.predict(drawing).label != 1]
-    # A misread 1 to correct, and a later one that the correction should fix (not every pair is alike enough).
+    drawings = [synthetic.styled_digit("slashed-0", rng) for _ in range(60)]
+    misread = [drawing for drawing in drawings if digits_cnn.predict(drawing).label != 0]
+    # A misread 0 to correct, and a later one that the correction should fix (not every pair is alike enough).
     first, later = next(
         (first, later)
         for first in misread
         for later in misread
         if later is not first
-        and digits_cnn.predict(later, adapter=digits_cnn.adapter(digits_cnn.predict(first).image28[None], [1])).label == 1
+        and digits_cnn.predict(later, adapter=digits_cnn.adapter(digits_cnn.predict(first).image28[None], [0])).label == 0
     )
     get_store.clear()
     at = app()
     at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = first
     at.run()
-    at.selectbox(key="right_label").set_value(1).run()
+    at.selectbox(key="right_label").set_value(0).run()
     at.button(key="correct").click().run()
     at.session_state[INJECTED_DRAWING_KEY] = later
     at.run()
@@ -246,8 +246,8 @@ def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [unadapted]
     at.toggle(key="adapt").set_value(True).run()
     assert not at.exception
-    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == ["1"]
-    assert any("you said was a 1" in caption.value for caption in at.caption)
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == ["0"]
+    assert any("you said was a 0" in caption.value for caption in at.caption)
     at.toggle(key="adapt").set_value(False).run()
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [unadapted]
 
