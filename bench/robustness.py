@@ -22,11 +22,16 @@ from classifier.preprocessing import open_image, preprocess
 RESULTS = Path(__file__).resolve().parent / "results" / "robustness.json"
 
 
-def realistic_inputs(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
-    """Test images as users give them: canvas drawings of digits, product photos of clothing."""
+def _from_test_images(task: tasks.Task, n: int, rng: np.random.Generator, make) -> tuple[list, np.ndarray]:
+    """`n` random test images, each made into a picture by make(image28, rng), and their labels."""
     test = datasets.load_split(task.dataset, "test")
     indices = rng.choice(len(test.labels), size=n, replace=False)
-    return [synthetic.realistic(task, test.images[i], rng) for i in indices], test.labels[indices].astype(int)
+    return [make(test.images[i], rng) for i in indices], test.labels[indices].astype(int)
+
+
+def realistic_inputs(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Test images as users give them: canvas drawings of digits, product photos of clothing."""
+    return _from_test_images(task, n, rng, lambda image28, rng: synthetic.realistic(task, image28, rng))
 
 
 def held_out_fonts(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
@@ -54,10 +59,8 @@ def emoji_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> t
 
 
 def test_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
-    """Test items as flat-colour illustrations (synthetic.illustrated_clothing, the generator training uses)."""
-    test = datasets.load_split(task.dataset, "test")
-    indices = rng.choice(len(test.labels), size=n, replace=False)
-    return [synthetic.illustrated_clothing(test.images[i], rng) for i in indices], test.labels[indices].astype(int)
+    """Test items as flat-colour illustrations (synthetic.illustrated_clothing, tried in training, not shipped)."""
+    return _from_test_images(task, n, rng, synthetic.illustrated_clothing)
 
 
 # Input sets: name -> (task, how they are made).

@@ -18,9 +18,9 @@ import numpy as np
 from PIL import Image
 
 from classifier import adapt, domain, explain, manifest, numbers, settings, tasks
-from classifier.errors import EmptyImageError, ModelFileError
+from classifier.errors import ModelFileError
 from classifier.files import sha256
-from classifier.preprocessing import as_uint8, open_image, preprocess
+from classifier.preprocessing import as_uint8, decoded, empty_named, preprocess
 
 logger = logging.getLogger(__name__)
 
@@ -288,16 +288,11 @@ class Classifier:
         """
         if self.spec.input_kind != "drawing":
             raise ValueError(f"The {self.task} task reads pictures of one item, not numbers.")
-        if isinstance(image, (str, Path)):
-            name = name or Path(image).name
-        if not isinstance(image, np.ndarray):
-            image = open_image(image, name)
-        try:
+        image, name = decoded(image, name)
+        with empty_named(name):
             return numbers.read(
                 image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images), adapter)
             )
-        except EmptyImageError as error:
-            raise EmptyImageError(f"{name}: {error}" if name else str(error)) from error
 
     def explain(
         self,

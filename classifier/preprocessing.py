@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -279,6 +281,28 @@ def as_in_dataset(image: Image.Image | np.ndarray) -> np.ndarray | None:
 PREPROCESSORS = {"drawing": preprocess_drawing, "photo": preprocess_photo}
 
 
+def decoded(
+    image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None
+) -> tuple[Image.Image | np.ndarray, str | None]:
+    """Decode a path or bytes (arrays and PIL images pass as they are); return it and the name its errors use."""
+    if isinstance(image, (str, Path)):
+        name = name or Path(image).name
+    if not isinstance(image, np.ndarray):
+        image = open_image(image, name)
+    return image, name
+
+
+@contextmanager
+def empty_named(name: str | None) -> Iterator[None]:
+    """Put the input's name, when there is one, in front of an EmptyImageError raised inside."""
+    try:
+        yield
+    except EmptyImageError as error:
+        if name is None:
+            raise
+        raise EmptyImageError(f"{name}: {error}") from error
+
+
 def preprocess(
     task: str | tasks.Task, image: Image.Image | np.ndarray | bytes | str | Path, name: str | None = None
 ) -> np.ndarray:
@@ -287,16 +311,9 @@ def preprocess(
     Errors name the input when it is a path or when `name` is given.
     """
     spec = tasks.get(task)
-    if isinstance(image, (str, Path)):
-        name = name or Path(image).name
-    if not isinstance(image, np.ndarray):
-        image = open_image(image, name)
+    image, name = decoded(image, name)
     in_dataset = as_in_dataset(image)
     if in_dataset is not None:
         return in_dataset
-    try:
+    with empty_named(name):
         return PREPROCESSORS[spec.input_kind](image, spec.working_size)
-    except EmptyImageError as error:
-        if name is None:
-            raise
-        raise EmptyImageError(f"{name}: {error}") from error
