@@ -291,7 +291,10 @@ class Classifier:
         image, name = decoded(image, name)
         with empty_named(name):
             return numbers.read(
-                image, self.spec.working_size, lambda images: self._predictions(images, self.outputs_batch(images), adapter)
+                image,
+                self.spec.working_size,
+                lambda images: self._predictions(images, self.outputs_batch(images), adapter),
+                self.domain.threshold,
             )
 
     def explain(

@@ -3,8 +3,9 @@
 The strokes are found as connected blobs of ink. Short blobs (a 5's bar drawn apart, a flag, a
 dot) join the digit they overlap or touch, blobs one above the other are one digit, specks far from
 every digit are dropped. A blob wide enough
-to hold touching digits is cut in each way its width allows (each cut at the column with the least ink
-near where equal widths put it), and the way whose pieces the model reads most surely wins. Each digit is then made 28x28 the
+to hold touching digits is cut in each way its width allows (each cut along the path across the least
+ink, starting near a column with little ink), and the way whose pieces the model reads most surely, as
+the most digit-like digits, wins. Each digit is then made 28x28 the
 MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the digits in order,
 and its confidence the product of theirs.
 """
@@ -38,16 +39,22 @@ PART_HEIGHT = 0.45
 NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
-# most MAX_CUTS are tried. The costs are in log-probability, per digit read and per digit that does
-# not look like one. All chosen on numbers composed from MNIST training digits (bench/read_numbers.py).
+# most MAX_CUTS are tried. A piece's score (`_piece_score`) is the log-probability of its answer less
+# DIGIT_COST, less DOMAIN_COST per unit of domain score below the model's threshold + DOMAIN_MARGIN,
+# less WIDTH_COST per height wider than WIDE_DIGIT. A cut bends at most SEAM_REACH heights away from
+# where it starts, each column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers
+# composed from MNIST training digits (bench/read_numbers.py --split validation).
 SINGLE_DIGIT_WIDTH = 0.6
 MAX_DIGIT_WIDTH = 1.3
 MIN_CUT_GAP = 0.12
 MAX_CUTS = 10
-DIGIT_COST = 0.5
-OUT_OF_DOMAIN_COST = 3.0
-# A cut is looked for this fraction of a digit's width either side of where it is expected.
-CUT_WINDOW = 0.3
+DIGIT_COST = 0.25
+DOMAIN_COST = 0.3
+DOMAIN_MARGIN = 6.0
+WIDE_DIGIT = 1.0
+WIDTH_COST = 2.0
+SEAM_REACH = 0.2
+SEAM_STRAIGHTNESS = 0.1
 # Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
 EDGE = 2
 
@@ -147,50 +154,92 @@ def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -
     return sorted(chosen)
 
 
+def _seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
+    """The cut from top to bottom near `column` that crosses the least ink: its column in each row.
+
+    Dynamic programming over rows (seam carving): the cut moves at most one column per row, stays within
+    `reach` columns of `column` and, where ink costs nothing, stays straight (a small cost per column away).
+    """
+    first, last = max(column - reach, 0), min(column + reach + 1, ink.shape[1])
+    offsets = np.arange(first, last)
+    cost = ink[:, first:last] + SEAM_STRAIGHTNESS * np.abs(offsets - column)[None, :] / max(reach, 1)
+    total = cost.copy()
+    came_from = np.zeros(cost.shape, dtype=np.int64)
+    for row in range(1, len(cost)):
+        above = np.stack([np.r_[np.inf, total[row - 1, :-1]], total[row - 1], np.r_[total[row - 1, 1:], np.inf]])
+        came_from[row] = np.argmin(above, axis=0) - 1
+        total[row] += above.min(axis=0)
+    seam = np.empty(len(cost), dtype=np.int64)
+    seam[-1] = int(np.argmin(total[-1]))
+    for row in range(len(cost) - 1, 0, -1):
+        seam[row - 1] = seam[row] + came_from[row, seam[row]]
+    return seam + first
+
+
+def _piece_score(answer: Prediction, piece: np.ndarray, height: float, threshold: float) -> float:
+    """How likely a piece is one whole digit read right: the log-probability of its answer less the costs above.
+
+    Two digits read as one, or half of one, look unlike the training digits (a low domain score), and
+    two digits side by side are wider than most single ones.
+    """
+    (top, bottom), (left, right) = _rows(piece), _columns(piece)
+    width = (right - left) / max(height, bottom - top)
+    return float(
+        np.log(max(answer.confidence, 1e-9))
+        - DIGIT_COST
+        - DOMAIN_COST * max(0.0, threshold + DOMAIN_MARGIN - answer.domain_score)
+        - WIDTH_COST * max(0.0, width - WIDE_DIGIT)
+    )
+
+
 def _best_split(
-    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify
+    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify, threshold: float
 ) -> list[tuple[np.ndarray, Prediction | None]]:
     """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
 
     Returns (piece, its Prediction) for each digit; the Prediction is None where the piece was not read yet.
 
-    Classic over-segmentation: every stretch between two candidate cuts (the group's ends and the
-    minima of its ink, column by column) narrower than MAX_DIGIT_WIDTH heights is read as a digit and
-    scored by the log-probability of its answer, less DIGIT_COST, less OUT_OF_DOMAIN_COST if it does
-    not look like a digit; the chain of stretches with the best total wins (dynamic programming).
+    Classic over-segmentation: cuts are tried near the minima of the group's ink, column by column,
+    each following the path across the least ink (`_seam`), so that it passes between slanted digits
+    where a straight cut would slice one. Every stretch between two cuts narrower than MAX_DIGIT_WIDTH
+    heights is read as a digit and scored by `_piece_score`; the chain of stretches with the best total
+    wins (dynamic programming).
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
         return [(group, None)]
     profile = (ink * group).sum(axis=0)
-    cuts = [left, *_cut_candidates(profile, left, right, height), right]
+    centres = [left, *_cut_candidates(profile, left, right, height), right]
+    reach = max(1, round(SEAM_REACH * height))
     columns = np.arange(group.shape[1])[None, :]
+    inked = ink * group
+    # Each cut as a mask of what lies left of it; the group's two ends are straight.
+    left_of = [columns < left]
+    left_of += [columns < _seam(inked, centre, reach)[:, None] for centre in centres[1:-1]]
+    left_of.append(columns < right)
     stretches = {
-        (i, j): group & (columns >= cuts[i]) & (columns < cuts[j])
-        for i in range(len(cuts))
-        for j in range(i + 1, len(cuts))
-        if cuts[j] - cuts[i] <= MAX_DIGIT_WIDTH * height
+        (i, j): group & left_of[j] & ~left_of[i]
+        for i in range(len(centres))
+        for j in range(i + 1, len(centres))
+        if centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height
     }
     stretches = {key: piece for key, piece in stretches.items() if piece.any()}
     if not stretches:
         return [(group, None)]
     answers = dict(zip(stretches, classify(np.stack([_digit_image(piece, ink) for piece in stretches.values()]))))
-    score = {
-        key: np.log(max(answer.confidence, 1e-9)) - DIGIT_COST - OUT_OF_DOMAIN_COST * (not answer.in_domain)
-        for key, answer in answers.items()
-    }
+    score = {key: _piece_score(answer, stretches[key], height, threshold) for key, answer in answers.items()}
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
-    for j in range(1, len(cuts)):
+    for j in range(1, len(centres)):
         paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
         if paths:
             best[j] = max(paths, key=lambda path: path[0])
     # With no chain of digit-wide stretches (a wide scribble), the group stays whole.
-    if len(cuts) - 1 not in best:
+    if len(centres) - 1 not in best:
         return [(group, None)]
-    return [(stretches[key], answers[key]) for key in best[len(cuts) - 1][1]]
+    return [(stretches[key], answers[key]) for key in best[len(centres) - 1][1]]
 
 
-def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify) -> Number:
+def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify, threshold: float) -> Number:
     """Read a drawing of a number: split it into digits, left to right, and classify each.
 
     `classify` turns (N, 28, 28) images into N Predictions. Raises EmptyImageError when nothing is
@@ -210,7 +259,7 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
             "Clear the canvas and write at most 8 digits side by side."
         )
     height = float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
-    pieces = [split for group in groups for split in _best_split(group, ink, height, classify)]
+    pieces = [split for group in groups for split in _best_split(group, ink, height, classify, threshold)]
     if len(pieces) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(pieces)} digits, more than the {MAX_DIGITS} a number may have. "
