@@ -5,7 +5,8 @@ import streamlit as st
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
-# on one screen; a finger on the canvas draws and never scrolls or zooms the page.
+# on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures
+# (ui/pictures.py pixel_figure) are enlarged by the browser with their pixels kept square.
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
@@ -15,6 +16,9 @@ PHONE_CSS = """<style>
   [data-testid="stHorizontalBlock"] { row-gap: 1rem; }
 }
 canvas.upper-canvas { touch-action: none; }
+figure.pixels { margin: 0 0 1rem 0; }
+figure.pixels img { image-rendering: pixelated; max-width: 100%; display: block; }
+figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }
 </style>"""
 
 st.set_page_config(page_title="Draw it: digit and clothing classifier", page_icon=":material/draw:", layout="wide")

@@ -22,7 +22,7 @@ from harness import browser
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latency.json"
 BARE_APP = "bench/bare_app.py"
-PICTURES = '[data-testid="stMain"] [data-testid="stImage"] img'
+PICTURES = '[data-testid="stMain"] figure.pixels img'
 METRIC = '[data-testid="stMetricValue"]'
 # Waits in the page for the n-th (0 = first, -1 = last) element of a selector to differ from what it was.
 CHANGED = """([selector, which, before, attribute]) => {
@@ -62,10 +62,12 @@ def measure(chromium, ours: bool, strokes: int) -> dict:
     with browser.streamlit_server(script="app.py" if ours else BARE_APP) as (url, server, _):
         page.goto(url)
         browser.draw(page, "1")
-        if ours:
-            browser.wait_for_prediction(page, "1")
-        else:
-            page.wait_for_function(f"() => {{ const m = document.querySelector('{METRIC}'); return m && m.innerText !== '0'; }}")
+        # Both wait for their first metric the same way, checked at every frame: ours shows the Prediction
+        # first, and the bare app's ink count is no longer 0.
+        answered = "m.innerText === '1'" if ours else "m.innerText !== '0'"
+        page.wait_for_function(
+            f"() => {{ const m = document.querySelector('{METRIC}'); return m && {answered}; }}", polling="raf", timeout=60_000
+        )
         first = time.perf_counter() - started
         page.wait_for_timeout(1500)
         answers, wholes = [], []

@@ -130,7 +130,7 @@ def test_the_explorer_shows_fifteen_images_and_a_confusion_matrix_and_filters_mi
 
 @pytest.fixture
 def damaged_models(tmp_path, monkeypatch):
-    """A copy of the shipped models with the digits CNN truncated and the fashion MLP's history missing."""
+    """A copy of the shipped models: the digits CNN truncated, the digits MLP's neighbours and fashion MLP's history gone."""
     import shutil
 
     import streamlit as st
@@ -140,6 +140,7 @@ def damaged_models(tmp_path, monkeypatch):
     cnn = folder / "digits-cnn.tflite"
     cnn.write_bytes(cnn.read_bytes()[:1000])
     (folder / "fashion-mlp.history.csv").unlink()
+    (folder / "digits-mlp.neighbours.npz").unlink()
     monkeypatch.setattr(settings, "MODELS_DIR", folder)
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -157,6 +158,18 @@ def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answ
     assert "digits-cnn.tflite is damaged" in at.error[0].value
     assert "python -m classifier train --task digits --model cnn" in at.error[0].value
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[0])]
+
+
+def test_a_missing_neighbour_file_is_named_inside_the_network_and_the_answer_stays(damaged_models, mnist_test):
+    at = app()
+    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
+    at.run()
+    at.segmented_control(key="model_choice").set_value("MLP").run()
+    assert not at.exception
+    assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[0])]
+    (error,) = at.error
+    assert error.value.startswith("Inside the MLP cannot be shown:")
+    assert "digits-mlp.neighbours.npz" in error.value and "calibrate --task digits --model mlp" in error.value
 
 
 def test_a_missing_history_is_explained_and_the_other_curves_still_show(damaged_models):

@@ -82,7 +82,7 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
     for caption in ("convolution 1: 32 maps of 28x28", "pooling 2: 64 maps of 7x7", "128 hidden units"):
         page.get_by_text(caption, exact=True).wait_for(state="visible", timeout=30_000)
     # The input, the why-map, one strip of the six alike training images and five layers are pictures.
-    assert page.locator('[data-testid="stImage"]').count() == 8
+    assert page.locator('[data-testid="stMain"] figure.pixels img').count() == 8
     assert browser.exceptions_on(page) == 0
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from classifier.explain import Explanation
 from ui.i18n import _
-from ui.pictures import feature_grid, neighbour_strip, unit_strip, why_map
+from ui.pictures import feature_grid, neighbour_strip, pixel_figure, unit_strip, why_map
 
 INTRODUCTION = (
     "What each layer of the network computes for your picture. A *layer* is one step of the network's "
@@ -50,6 +50,16 @@ NEIGHBOURS_TEXT = (
 )
 
 
+# How wide the pictures are shown, in screen pixels: each is enlarged by the whole number nearest to this.
+LAYER_WIDTH = 420
+PICTURE_WIDTH = 168
+
+
+def _enlarged(width: int, target: int) -> int:
+    """The shown width of a picture `width` pixels wide: a whole multiple of it, close to `target`."""
+    return width * max(1, round(target / width))
+
+
 def _layers(explanation: Explanation) -> None:
     """Each convolution and pooling as a grid of feature maps, and the hidden units as a strip, each with its text."""
     seen: set[str] = set()
@@ -59,14 +69,14 @@ def _layers(explanation: Explanation) -> None:
         picture_column, text_column = st.columns([3, 2])
         if layer.kind == "dense":
             caption = _("{count} hidden units").format(count=layer.activations.shape[0])
-            picture_column.image(unit_strip(layer.activations), caption=caption)
+            picture = unit_strip(layer.activations)
         else:
             height, width, maps = layer.activations.shape
-            columns, cell = (8, 48) if maps <= 32 else (16, 26)
-            picture = feature_grid(layer.activations, columns=columns, cell=cell)
+            picture = feature_grid(layer.activations, columns=8 if maps <= 32 else 16)
             title = f"{_(layer.kind)} {layer.name.rsplit(' ', 1)[-1]}"
             caption = _("{layer}: {maps} maps of {height}x{width}").format(layer=title, maps=maps, height=height, width=width)
-            picture_column.image(picture, caption=caption)
+        with picture_column:
+            pixel_figure(picture, _enlarged(picture.width, LAYER_WIDTH), caption)
         text_column.markdown(_(LAYER_TEXT[layer.kind, layer.kind not in seen]))
         seen.add(layer.kind)
 
@@ -75,13 +85,13 @@ def _why_and_alike(explanation: Explanation) -> None:
     """The why-map over the input, and the six nearest training images with their labels and distances."""
     why_column, alike_column = st.columns([1, 2])
     with why_column:
-        st.image(why_map(explanation.prediction.image28, explanation.saliency), caption=_("Why-map"), width=168)
+        pixel_figure(why_map(explanation.prediction.image28, explanation.saliency), PICTURE_WIDTH, _("Why-map"))
         st.markdown(_(WHY_MAP_TEXT))
     with alike_column:
         # One picture for the six, with one caption, is lighter for the browser on every stroke than six.
         strip = neighbour_strip([neighbour.image28 for neighbour in explanation.neighbours])
         caption = " · ".join(f"{_(neighbour.class_name)} ({neighbour.distance:.1f})" for neighbour in explanation.neighbours)
-        st.image(strip, caption=caption)
+        pixel_figure(strip, _enlarged(strip.width, LAYER_WIDTH), caption)
         st.markdown(_(NEIGHBOURS_TEXT))
 
 

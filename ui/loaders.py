@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import streamlit as st
 
 from classifier import Classifier, datasets, load_classifier, reports, settings, tasks
+
+_warming = threading.Lock()
+_warmed = False
+
+
+def _warm_up() -> None:
+    import ui.charts  # noqa: F401  Altair
+    import ui.corrections  # noqa: F401  SQLAlchemy and the store
+
+
+def warm_up_in_background() -> None:
+    """Import what an answer needs (Altair for its chart, SQLAlchemy for corrections) in a thread, once per process.
+
+    Called when the Draw page has been sent: the first visitor's browser is then still building the
+    canvas, and they are drawing, instead of waiting on a second of imports before the page appears.
+    The Draw page imports these modules where it uses them, and waits for this import if it is not done.
+    """
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
 
 @st.cache_resource(show_spinner="Loading the model…")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+
 import numpy as np
+import streamlit as st
 from PIL import Image
 
 # A dark-to-bright colour scale (close to matplotlib's "magma"): activity is bright, silence dark.
@@ -12,10 +17,28 @@ MAGMA = np.stack(
 ).astype(np.uint8)
 
 
+def pixel_figure(picture: Image.Image, width: int, caption: str | None = None) -> None:
+    """Show a small picture `width` pixels wide with its pixels as sharp squares, and a caption under it.
+
+    The picture goes inside the page as a PNG (a data URI), at its own small size, and the browser
+    enlarges it: on every stroke no picture is fetched, and a few kilobytes travel instead of a JPEG of
+    tens. The `pixels` class is styled in app.py.
+    """
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=False)
+    source = base64.b64encode(buffer.getvalue()).decode("ascii")
+    below = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    st.html(f'<figure class="pixels"><img src="data:image/png;base64,{source}" style="width:{width}px" alt="">{below}</figure>')
+
+
+def grey28(image28: np.ndarray) -> Image.Image:
+    """A 28x28 image in 0..1 as a greyscale picture at its own size (to show with `pixel_figure`)."""
+    return Image.fromarray((np.clip(image28, 0.0, 1.0) * 255).astype(np.uint8))
+
+
 def pixelated(image28: np.ndarray, size: int = 168) -> Image.Image:
     """Return a 28x28 image in 0..1 enlarged with nearest-neighbour, so each pixel shows as a square."""
-    grey = (np.clip(image28, 0.0, 1.0) * 255).astype(np.uint8)
-    return Image.fromarray(grey).resize((size, size), Image.Resampling.NEAREST)
+    return grey28(image28).resize((size, size), Image.Resampling.NEAREST)
 
 
 def thumbnail(picture: Image.Image, size: int = 160) -> Image.Image:
@@ -30,28 +53,28 @@ def _coloured(values: np.ndarray, top: float) -> np.ndarray:
     return MAGMA[(np.clip(values / max(top, 1e-6), 0.0, 1.0) * 255).astype(np.uint8)]
 
 
-def feature_grid(maps: np.ndarray, columns: int = 8, cell: int = 48, gap: int = 2) -> Image.Image:
+def feature_grid(maps: np.ndarray, columns: int = 8, scale: int = 1, gap: int = 1) -> Image.Image:
     """Every feature map of an (H, W, maps) layer as a small picture in a grid, on one colour scale per layer.
 
-    One scale for the whole layer (its largest value is brightest) shows which maps respond most.
+    Each map is enlarged `scale` times, and maps are `gap` white pixels apart. One scale for the whole
+    layer (its largest value is brightest) shows which maps respond most.
     """
     height, width, count = maps.shape
     rows = -(-count // columns)
-    grid = np.full((rows * (cell + gap) - gap, columns * (cell + gap) - gap, 3), 255, dtype=np.uint8)
-    colours = _coloured(maps, float(maps.max()))
-    for index in range(count):
-        top, left = (index // columns) * (cell + gap), (index % columns) * (cell + gap)
-        tile = Image.fromarray(colours[:, :, index]).resize((cell, cell), Image.Resampling.NEAREST)
-        grid[top : top + cell, left : left + cell] = np.asarray(tile)
-    return Image.fromarray(grid)
+    tiles = np.moveaxis(_coloured(maps, float(maps.max())), 2, 0).repeat(scale, axis=1).repeat(scale, axis=2)
+    # A white border right of and below every tile, and white tiles to fill the last row.
+    tiles = np.pad(tiles, ((0, rows * columns - count), (0, gap), (0, gap), (0, 0)), constant_values=255)
+    tall, wide = height * scale + gap, width * scale + gap
+    grid = tiles.reshape(rows, columns, tall, wide, 3).transpose(0, 2, 1, 3, 4).reshape(rows * tall, columns * wide, 3)
+    return Image.fromarray(np.ascontiguousarray(grid[: rows * tall - gap, : columns * wide - gap]))
 
 
-def unit_strip(values: np.ndarray, columns: int = 32, cell: int = 14, gap: int = 1) -> Image.Image:
+def unit_strip(values: np.ndarray, columns: int = 32, scale: int = 4, gap: int = 1) -> Image.Image:
     """A layer of units (units,) as rows of small squares, brighter = more active."""
-    return feature_grid(values.reshape(1, 1, -1), columns=columns, cell=cell, gap=gap)
+    return feature_grid(values.reshape(1, 1, -1), columns=columns, scale=scale, gap=gap)
 
 
-def why_map(image28: np.ndarray, saliency: np.ndarray, size: int = 168) -> Image.Image:
+def why_map(image28: np.ndarray, saliency: np.ndarray, size: int = 28) -> Image.Image:
     """The 28x28 input in grey with what mattered for the answer laid over it in colour (only what helped it)."""
     helped = np.maximum(saliency, 0.0)
     strength = helped / max(float(helped.max()), 1e-6)
@@ -62,7 +85,7 @@ def why_map(image28: np.ndarray, saliency: np.ndarray, size: int = 168) -> Image
     return Image.fromarray(blended).resize((size, size), Image.Resampling.NEAREST)
 
 
-def neighbour_strip(images28: list[np.ndarray], cell: int = 84, gap: int = 6) -> Image.Image:
+def neighbour_strip(images28: list[np.ndarray], cell: int = 28, gap: int = 2) -> Image.Image:
     """Training images (28x28 uint8) side by side, enlarged with visible pixels, on white."""
     strip = Image.new("L", (len(images28) * (cell + gap) - gap, cell), 255)
     for index, image in enumerate(images28):

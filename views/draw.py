@@ -12,12 +12,10 @@ from classifier.adapt import Adapter
 from classifier.explain import Explanation
 from classifier.numbers import Number
 from ui.canvas import drawing_canvas
-from ui.charts import probability_chart
-from ui.corrections import correction_box, my_adapter
 from ui.i18n import _, class_names
 from ui.inside import show_inside
-from ui.loaders import get_classifier
-from ui.pictures import boxed_digits, pixelated
+from ui.loaders import get_classifier, warm_up_in_background
+from ui.pictures import boxed_digits, grey28, pixel_figure, pixelated
 
 TASK = tasks.get("digits")
 MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
@@ -108,6 +106,8 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
         )
     elif prediction.confidence < LOW_CONFIDENCE:
         st.warning(_("The model is not sure. Try drawing the digit larger, or more like a printed one."))
+    from ui.charts import probability_chart  # here, not above: see warm_up_in_background
+
     chart = probability_chart(
         prediction.probabilities,
         class_names(TASK.class_names),
@@ -123,6 +123,8 @@ def adapters(choice: Controls) -> dict[str, Adapter | None]:
     """Each chosen model's adapter to this session's drawings, when adapting is on and there are some."""
     if not choice.adapt:
         return dict.fromkeys(choice.model_kinds)
+    from ui.corrections import my_adapter  # here, not above: see warm_up_in_background
+
     found = {}
     for model_kind in choice.model_kinds:
         try:
@@ -135,21 +137,18 @@ def adapters(choice: Controls) -> dict[str, Adapter | None]:
 
 
 def classify(drawing: np.ndarray | None, choice: Controls) -> None:
-    """What the model sees, each chosen model's answer and, if asked, inside the network; or a hint when nothing is drawn."""
+    """What the model sees, each chosen model's answer and, if asked, inside the network; or a hint when nothing is drawn.
+
+    The answers are shown before the inside view is computed, so that they appear as soon as they are known.
+    """
     if drawing is None:
         st.info(_("Draw a digit on the black canvas to see what the network thinks it is."))
         return
     predictions: dict[str, Prediction] = {}
-    explanations: dict[str, Explanation] = {}
     adapted = adapters(choice)
     for model_kind in choice.model_kinds:
         try:
-            classifier = get_classifier(TASK.name, model_kind)
-            if choice.inside:
-                explanations[model_kind] = classifier.explain(drawing, adapter=adapted[model_kind])
-                predictions[model_kind] = explanations[model_kind].prediction
-            else:
-                predictions[model_kind] = classifier.predict(drawing, adapter=adapted[model_kind])
+            predictions[model_kind] = get_classifier(TASK.name, model_kind).predict(drawing, adapter=adapted[model_kind])
         except EmptyImageError:
             st.info(_("The canvas is empty: draw a digit (0 to 9) on it to see what the network thinks it is."))
             return
@@ -161,10 +160,19 @@ def classify(drawing: np.ndarray | None, choice: Controls) -> None:
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
             show_answer(model_kind, prediction, choice.true_digit, adapted[model_kind])
-    st.caption(_("What the model sees (28x28)"))
-    st.image(pixelated(next(iter(predictions.values())).image28), width=168)
+    pixel_figure(grey28(next(iter(predictions.values())).image28), 168, _("What the model sees (28x28)"))
     first = next(iter(predictions))
+    from ui.corrections import correction_box  # here, not above: see warm_up_in_background
+
     correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
+    if not choice.inside:
+        return
+    explanations: dict[str, Explanation] = {}
+    for model_kind in predictions:
+        try:
+            explanations[model_kind] = get_classifier(TASK.name, model_kind).explain(drawing, adapter=adapted[model_kind])
+        except ClassifierError as error:
+            st.error(_("Inside the {model} cannot be shown: {error}").format(model=model_kind.upper(), error=error))
     if explanations:
         show_inside(explanations)
 
@@ -215,17 +223,21 @@ def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray) -> None
     )
     digit = reading.digits[position or 0]
     left, top, right, bottom = digit.box
+    from ui.corrections import correction_box  # here, not above: see warm_up_in_background
+
     correction_box(
         get_classifier(TASK.name, model_kind), digit.prediction, np.asarray(drawing)[top : bottom + 1, left : right + 1]
     )
 
 
-choice = controls()
-if choice.number_mode:
-    st.caption(_("Your number"))
-    drawing = drawing_canvas(choice.stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
-    read_number(drawing, choice)
-else:
+@st.fragment
+def drawing_and_answers(choice: Controls) -> None:
+    """The canvas and what the models make of it: a stroke reruns only this part of the page, not the sidebar."""
+    if choice.number_mode:
+        st.caption(_("Your number"))
+        drawing = drawing_canvas(choice.stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
+        read_number(drawing, choice)
+        return
     canvas_column, answer_column = st.columns([1, 2], gap="large")
     with canvas_column:
         st.caption(_("Your drawing"))
@@ -233,3 +245,7 @@ else:
         st.caption(_("Undo, redo and clear are in the canvas toolbar."))
     with answer_column:
         classify(drawing, choice)
+
+
+drawing_and_answers(controls())
+warm_up_in_background()
