@@ -112,6 +112,8 @@ async def user(url: str, template: bytes, mine: list[tuple[str, str]], until: fl
     first = BackMsg()
     first.rerun_script.CopyFrom(stroke.rerun_script)
     first.rerun_script.ClearField("widget_states")
+    # A stroke reruns only the Draw page's fragment; a new session first runs the whole page, as a browser does.
+    first.rerun_script.ClearField("fragment_id")
     try:
         async with websockets.connect(
             url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"], max_size=None

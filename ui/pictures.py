@@ -25,7 +25,7 @@ def pixel_figure(picture: Image.Image, width: int, caption: str | None = None) -
     tens. The `pixels` class is styled in app.py.
     """
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=False)
+    picture.save(buffer, format="PNG", compress_level=1)
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
     below = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     st.html(f'<figure class="pixels"><img src="data:image/png;base64,{source}" style="width:{width}px" alt="">{below}</figure>')
