@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from classifier import Classifier, datasets, load_classifier, reports, settings, tasks
+import classifier
+from classifier import datasets, reports, settings, tasks
+
+if TYPE_CHECKING:
+    from classifier import Classifier
 
 _warming = threading.Lock()
 _warmed = False
 
 
 def _warm_up() -> None:
+    import classifier.inference  # noqa: F401  SciPy and LiteRT
     import ui.charts  # noqa: F401  Altair
     import ui.corrections  # noqa: F401  SQLAlchemy and the store
 
 
 def warm_up_in_background() -> None:
-    """Import what an answer needs (Altair for its chart, SQLAlchemy for corrections) in a thread, once per process.
+    """Import what an answer needs (the engine, Altair for its chart, SQLAlchemy for corrections) in a thread, once per process.
 
     Called when the Draw page has been sent: the first visitor's browser is then still building the
     canvas, and they are drawing, instead of waiting on a second of imports before the page appears.
@@ -36,9 +42,9 @@ def warm_up_in_background() -> None:
 @st.cache_resource(show_spinner="Loading the model…")
 def get_classifier(task: str, model_kind: str) -> Classifier:
     """Load one model once per process and warm it up, so the first drawing is answered at once."""
-    classifier = load_classifier(task, model_kind)
-    classifier.predict_batch(np.zeros((1, settings.IMAGE_SIZE, settings.IMAGE_SIZE), dtype=np.float32))
-    return classifier
+    model = classifier.load_classifier(task, model_kind)
+    model.predict_batch(np.zeros((1, settings.IMAGE_SIZE, settings.IMAGE_SIZE), dtype=np.float32))
+    return model
 
 
 @st.cache_data(show_spinner=False)

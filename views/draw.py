@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, EmptyImageError, Prediction, settings, tasks
-from classifier.adapt import Adapter
-from classifier.explain import Explanation
-from classifier.numbers import Number
+from classifier import ClassifierError, EmptyImageError, settings, tasks
 from ui.canvas import drawing_canvas
 from ui.i18n import _, class_names
 from ui.inside import show_inside
 from ui.loaders import get_classifier, warm_up_in_background
 from ui.pictures import boxed_digits, grey28, pixel_figure, pixelated
+
+if TYPE_CHECKING:
+    from classifier import Prediction
+    from classifier.adapt import Adapter
+    from classifier.explain import Explanation
+    from classifier.numbers import Number
 
 TASK = tasks.get("digits")
 MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
