@@ -62,8 +62,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90, script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """Start `streamlit run app.py` (or another script) on a free local port; once healthy, yield its URL, process and log."""
+def streamlit_server(
+    timeout: float = 90, script: str = "app.py", options: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """Start `streamlit run app.py` (or another script) on a free local port; once healthy, yield its URL, process and log.
+
+    `options` are Streamlit settings given on the command line, over .streamlit/config.toml.
+    """
     port = free_port()
     # -X importtime logs every module the server imports, so a test can check what was never imported.
     command = [
@@ -80,6 +85,7 @@ def streamlit_server(timeout: float = 90, script: str = "app.py") -> Iterator[tu
         "true",
         "--server.address",
         "127.0.0.1",
+        *(f"--{name}={value}" for name, value in (options or {}).items()),
     ]
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
