@@ -13,6 +13,7 @@ from classifier.store import DATABASE_URL_ENV, CorrectionStore
 from tests.conftest import large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
 from ui.corrections import SESSION_ID_KEY, get_store
+from ui.i18n import per_language
 
 TIMEOUT = 120
 
@@ -62,7 +63,7 @@ def test_the_draw_page_shows_both_models_side_by_side_and_colours_the_true_digit
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[1])
     at.run()
     at.segmented_control(key="model_choice").set_value("Both")
-    at.selectbox(key="true_digit").set_value(int(mnist_test.labels[1]))
+    at.selectbox(key=per_language("true_digit")).set_value(int(mnist_test.labels[1]))
     at.run()
     assert not at.exception
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[1])] * 2
@@ -198,7 +199,7 @@ def test_a_correction_is_stored_only_when_asked_and_found_on_the_handwriting_pag
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[3])
     at.run()
     assert CorrectionStore().corrections("digits", mine) == []
-    at.selectbox(key="right_label").set_value(8).run()
+    at.selectbox(key=per_language("right_label")).set_value(8).run()
     at.button(key="correct").click().run()
     assert not at.exception
     assert "Saved as 8" in at.success[0].value
@@ -251,7 +252,7 @@ def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits
     at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = first
     at.run()
-    at.selectbox(key="right_label").set_value(0).run()
+    at.selectbox(key=per_language("right_label")).set_value(0).run()
     at.button(key="correct").click().run()
     at.session_state[INJECTED_DRAWING_KEY] = later
     at.run()
@@ -274,8 +275,8 @@ def test_one_digit_of_a_number_is_corrected_and_stored_with_its_own_image(mnist_
     at.session_state[INJECTED_DRAWING_KEY] = drawing
     at.run()
     at.segmented_control(key="writing").set_value("A number").run()
-    at.selectbox(key="digit_to_check").set_value(1).run()
-    at.selectbox(key="right_label").set_value(4).run()
+    at.selectbox(key=per_language("digit_to_check")).set_value(1).run()
+    at.selectbox(key=per_language("right_label")).set_value(4).run()
     at.button(key="correct").click().run()
     assert not at.exception
     (stored,) = CorrectionStore().corrections("digits", mine)

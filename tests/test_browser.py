@@ -109,6 +109,20 @@ def test_the_first_click_on_the_language_switch_turns_the_page_chinese_even_open
     assert browser.exceptions_on(page) == 0
 
 
+def test_a_choice_box_shown_before_the_language_switch_shows_its_choice_in_chinese_after_it(server, page):
+    page.goto(server)
+    shown = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
+    shown.wait_for(timeout=60_000)
+    assert shown.input_value() == "(not saying)"
+    page.locator('[data-testid="stSidebar"]').get_by_text("简体中文").click()
+    page.get_by_role("heading", name="画一个数字").wait_for(timeout=30_000)
+    deadline = time.monotonic() + 30
+    while shown.input_value() != "（不说）" and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert shown.input_value() == "（不说）"
+    assert browser.exceptions_on(page) == 0
+
+
 def test_every_digit_drawn_with_the_mouse_is_recognised(server, page):
     seen = {}
     for digit in browser.STROKES:

@@ -12,7 +12,7 @@ from classifier import Classifier, ClassifierError, Prediction
 from classifier.adapt import Adapter
 from classifier.errors import StoreError
 from classifier.store import Correction, CorrectionStore
-from ui.i18n import _, class_names
+from ui.i18n import _, class_names, per_language
 
 SESSION_ID_KEY = "anonymous_session_id"
 # The drawings this session stored, by a digest of their 28x28 image: each is stored once.
@@ -99,7 +99,7 @@ def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.n
             _("No, it was a …"),
             [None, *range(len(names))],
             format_func=lambda index: _("(choose)") if index is None else names[index],
-            key="right_label",
+            key=per_language("right_label"),
         )
         if st.button(_("Save the correction"), key="correct", disabled=right is None, icon=":material/edit:"):
             label = right

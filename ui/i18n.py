@@ -37,6 +37,16 @@ def language() -> str:
     return st.session_state.get(LANGUAGE_KEY) or "en"
 
 
+def per_language(key: str) -> str:
+    """The key of a choice box whose options are translated: a different one in each language.
+
+    The browser keeps showing the label of a box's chosen option across reruns, even when the option's
+    label has changed: after a switch to Chinese, "I drew a …" still read "(not saying)". With its own
+    key in each language, the box starts anew, with labels in the new language.
+    """
+    return f"{key}-{language()}"
+
+
 def _(message: str) -> str:
     """The message in this session's language. Messages with no letters (digits, numbers) need no translation."""
     current = language()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from classifier import ClassifierError, EmptyImageError, settings, tasks
 from ui.canvas import drawing_canvas
-from ui.i18n import _, class_names
+from ui.i18n import _, class_names, per_language
 from ui.inside import show_inside
 from ui.loaders import get_classifier, warm_up_in_background
 from ui.pictures import boxed_digits, grey28, pixel_figure, pixelated
@@ -57,7 +57,7 @@ def controls() -> Controls:
             [None, *range(TASK.num_classes)],
             format_func=lambda digit: _("(not saying)") if digit is None else str(digit),
             placeholder=_("(not saying)"),
-            key="true_digit",
+            key=per_language("true_digit"),
             help=_("Tell the app what you drew: its bar turns blue, so a right answer shows one blue bar."),
         )
         inside = st.toggle(
@@ -223,7 +223,7 @@ def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray) -> None
         format_func=lambda index: _("Digit {position}: {answer}").format(
             position=index + 1, answer=reading.digits[index].prediction.class_name
         ),
-        key="digit_to_check",
+        key=per_language("digit_to_check"),
     )
     digit = reading.digits[position or 0]
     left, top, right, bottom = digit.box
