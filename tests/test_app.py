@@ -150,11 +150,16 @@ def damaged_models(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answers(damaged_models, mnist_test):
+def first_test_digit_read_by(model_choice: str, mnist_test) -> AppTest:
+    """The Draw page after the first MNIST test digit is drawn and `model_choice` (CNN, MLP, Both) is chosen."""
     at = app()
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
     at.run()
-    at.segmented_control(key="model_choice").set_value("Both").run()
+    return at.segmented_control(key="model_choice").set_value(model_choice).run()
+
+
+def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answers(damaged_models, mnist_test):
+    at = first_test_digit_read_by("Both", mnist_test)
     assert not at.exception
     assert "digits-cnn.tflite is damaged" in at.error[0].value
     assert "python -m classifier train --task digits --model cnn" in at.error[0].value
@@ -162,10 +167,7 @@ def test_a_damaged_model_is_explained_on_its_page_and_the_other_model_still_answ
 
 
 def test_a_missing_neighbour_file_is_named_inside_the_network_and_the_answer_stays(damaged_models, mnist_test):
-    at = app()
-    at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[0])
-    at.run()
-    at.segmented_control(key="model_choice").set_value("MLP").run()
+    at = first_test_digit_read_by("MLP", mnist_test)
     assert not at.exception
     assert [metric.value for metric in at.metric if metric.label == "Prediction"] == [str(mnist_test.labels[0])]
     (error,) = at.error
