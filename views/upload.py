@@ -16,7 +16,7 @@ from ui.charts import probability_chart
 from ui.i18n import _, class_names
 from ui.inside import show_inside
 from ui.loaders import get_classifier
-from ui.pictures import pixelated, thumbnail
+from ui.pictures import grey28, pixel_figure, thumbnail
 
 TASK = tasks.get("fashion")
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
@@ -77,7 +77,8 @@ def show_result(
     """One photo: the original, what the model sees, the answer and the ten probabilities."""
     photo_column, seen_column, answer_column = st.columns([1, 1, 3])
     photo_column.image(thumbnail(picture), caption=name)
-    seen_column.image(pixelated(prediction.image28, 140), caption=_("What the model sees"))
+    with seen_column:
+        pixel_figure(grey28(prediction.image28), 140, _("What the model sees"))
     with answer_column:
         st.metric(
             _("Prediction") if prediction.in_domain else _("Best guess"),
