@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
-import pandas as pd
 
 # The colours of the TensorFlow tutorial's plot_value_array and plot_image: the other classes grey, a
 # wrong answer red, the right one blue. RIGHT and WRONG are colour names that both Vega and Streamlit's
@@ -42,8 +41,8 @@ def probability_chart(
 
     A compact chart (for grids of small charts) has no axis titles and no class labels. A greyed chart
     (for an input that does not look like the training data) has every bar grey: a guess, not an answer.
-    The rows are a DataFrame, which Streamlit sends apart from the spec: as the spec stays the same from
-    one stroke to the next, the browser updates the bars instead of building a new chart.
+    The rows go inside the spec: a DataFrame would be sent apart from it, but would need pandas and
+    pyarrow in the app (about 80 MB of its memory) for ten numbers.
     """
     colours = [GREY] * len(class_names) if greyed else bar_colours(len(class_names), predicted, true)
     values = [
@@ -56,7 +55,7 @@ def probability_chart(
         for name, probability, colour in zip(class_names, probabilities, colours, strict=True)
     ]
     return (
-        alt.Chart(pd.DataFrame(values), height=height)
+        alt.Chart(alt.Data(values=values), height=height)
         .mark_bar()
         .encode(
             x=alt.X(
