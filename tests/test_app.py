@@ -190,6 +190,7 @@ def test_a_number_written_on_the_wide_canvas_is_read_digit_by_digit(mnist_test):
     at.run()
     at.segmented_control(key="writing").set_value("A number").run()
     assert not at.exception
+    assert at.title[0].value == "Write a number"
     numbers = [metric.value for metric in at.metric if metric.label == "Number"]
     assert numbers == ["".join(str(label) for label in mnist_test.labels[:3])]
 

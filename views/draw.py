@@ -27,13 +27,25 @@ WRITING_CHOICES = ("One digit", "A number")
 # Below this calibrated probability the answer is shown with a warning that the model is unsure.
 LOW_CONFIDENCE = 0.6
 
-st.title(_("Draw a digit"))
-st.write(
-    _(
-        "Draw one digit from 0 to 9 with your mouse or finger. The drawing is cropped, scaled into a 20x20 box "
-        "and centred by its centre of mass, the way MNIST was made; the network then says which digit it sees."
+
+def introduction(number_mode: bool) -> None:
+    """The page's title and what to do, for one digit or for a number."""
+    if number_mode:
+        st.title(_("Write a number"))
+        st.write(
+            _(
+                "Write a number of 1 to 8 digits from left to right. The network finds each digit, makes it 28x28 "
+                "the way MNIST was made, and reads the digits one by one; each gets a box on your drawing."
+            )
+        )
+        return
+    st.title(_("Draw a digit"))
+    st.write(
+        _(
+            "Draw one digit from 0 to 9 with your mouse or finger. The drawing is cropped, scaled into a 20x20 box "
+            "and centred by its centre of mass, the way MNIST was made; the network then says which digit it sees."
+        )
     )
-)
 
 
 @dataclass(frozen=True)
@@ -251,5 +263,7 @@ def drawing_and_answers(choice: Controls) -> None:
         classify(drawing, choice)
 
 
-drawing_and_answers(controls())
+choice = controls()
+introduction(choice.number_mode)
+drawing_and_answers(choice)
 warm_up_in_background()
