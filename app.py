@@ -16,6 +16,7 @@ PHONE_CSS = """<style>
   [data-testid="stHorizontalBlock"] { row-gap: 1rem; }
 }
 canvas.upper-canvas { touch-action: none; }
+div.pixels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 figure.pixels { margin: 0 0 1rem 0; }
 figure.pixels img { image-rendering: pixelated; max-width: 100%; display: block; }
 figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }

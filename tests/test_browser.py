@@ -89,7 +89,7 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
 def test_a_number_written_with_the_mouse_is_read_with_a_box_per_digit(server, page):
     page.goto(server)
     page.locator('[data-testid="stSidebar"]').get_by_text("A number", exact=True).click()
-    page.get_by_text("Write a number of 1 to 8 digits", exact=False).wait_for(timeout=30_000)
+    page.get_by_text("to see the network read it digit by digit", exact=False).wait_for(timeout=30_000)
     browser.draw(page, "2026")
     deadline = time.monotonic() + 60
     while browser.metric_values(page, "Number") != ["2026"] and time.monotonic() < deadline:

@@ -17,18 +17,29 @@ MAGMA = np.stack(
 ).astype(np.uint8)
 
 
-def pixel_figure(picture: Image.Image, width: int, caption: str | None = None) -> None:
-    """Show a small picture `width` pixels wide with its pixels as sharp squares, and a caption under it.
-
-    The picture goes inside the page as a PNG (a data URI), at its own small size, and the browser
-    enlarges it: on every stroke no picture is fetched, and a few kilobytes travel instead of a JPEG of
-    tens. The `pixels` class is styled in app.py.
-    """
+def _figure(picture: Image.Image, width: int, caption: str | None) -> str:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", compress_level=1)
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
     below = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    st.html(f'<figure class="pixels"><img src="data:image/png;base64,{source}" style="width:{width}px" alt="">{below}</figure>')
+    return f'<figure class="pixels"><img src="data:image/png;base64,{source}" style="width:{width}px" alt="">{below}</figure>'
+
+
+def pixel_figures(pictures: list[Image.Image], width: int, captions: list[str] | None = None) -> None:
+    """Show small pictures side by side (wrapping on a narrow screen), each `width` pixels wide with its pixels as
+    sharp squares, with a caption under each.
+
+    The pictures go inside the page as PNGs (data URIs), at their own small size, and the browser
+    enlarges them: on every stroke no picture is fetched, and a few kilobytes travel instead of a JPEG
+    of tens. The `pixels` classes are styled in app.py.
+    """
+    figures = "".join(_figure(picture, width, caption) for picture, caption in zip(pictures, captions or [None] * len(pictures)))
+    st.html(f'<div class="pixels">{figures}</div>')
+
+
+def pixel_figure(picture: Image.Image, width: int, caption: str | None = None) -> None:
+    """Show one small picture as `pixel_figures` does."""
+    pixel_figures([picture], width, [caption] if caption else None)
 
 
 def grey28(image28: np.ndarray) -> Image.Image:

@@ -13,7 +13,7 @@ from ui.canvas import drawing_canvas
 from ui.i18n import _, class_names, per_language
 from ui.inside import show_inside
 from ui.loaders import get_classifier, warm_up_in_background
-from ui.pictures import boxed_digits, grey28, pixel_figure, pixelated
+from ui.pictures import boxed_digits, grey28, pixel_figure, pixel_figures, pixelated
 
 if TYPE_CHECKING:
     from classifier import Prediction
@@ -218,9 +218,10 @@ def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
         st.image(
             boxed_digits(drawing, [digit.box for digit in reading.digits], list(reading.number)), width=settings.NUMBER_CANVAS[0]
         )
-        st.image(
-            [pixelated(digit.prediction.image28, 84) for digit in reading.digits],
-            caption=[f"{digit.prediction.label} · {100 * digit.prediction.confidence:.0f} %" for digit in reading.digits],
+        pixel_figures(
+            [grey28(digit.prediction.image28) for digit in reading.digits],
+            84,
+            [f"{digit.prediction.label} · {100 * digit.prediction.confidence:.0f} %" for digit in reading.digits],
         )
         readings[model_kind] = reading
     if readings:
