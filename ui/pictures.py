@@ -1,4 +1,5 @@
-"""Pictures for display: a model's 28x28 input shown large with visible pixels, feature maps, hidden units and why-maps."""
+"""Pictures for display, at their own small size for `pixel_figures` to show enlarged with visible pixels: a model's
+28x28 input, feature maps, hidden units, why-maps and training images; and drawings with boxes, photo thumbnails."""
 
 from __future__ import annotations
 
@@ -47,11 +48,6 @@ def grey28(image28: np.ndarray) -> Image.Image:
     return Image.fromarray((np.clip(image28, 0.0, 1.0) * 255).astype(np.uint8))
 
 
-def pixelated(image28: np.ndarray, size: int = 168) -> Image.Image:
-    """Return a 28x28 image in 0..1 enlarged with nearest-neighbour, so each pixel shows as a square."""
-    return grey28(image28).resize((size, size), Image.Resampling.NEAREST)
-
-
 def thumbnail(picture: Image.Image, size: int = 160) -> Image.Image:
     """Return a small RGB copy of an uploaded picture."""
     small = picture.convert("RGB")
@@ -85,22 +81,23 @@ def unit_strip(values: np.ndarray, columns: int = 32, scale: int = 4, gap: int =
     return feature_grid(values.reshape(1, 1, -1), columns=columns, scale=scale, gap=gap)
 
 
-def why_map(image28: np.ndarray, saliency: np.ndarray, size: int = 28) -> Image.Image:
-    """The 28x28 input in grey with what mattered for the answer laid over it in colour (only what helped it)."""
+def why_map(image28: np.ndarray, saliency: np.ndarray) -> Image.Image:
+    """The 28x28 input in grey with what mattered for the answer laid over it in colour (only what helped it), 28x28."""
     helped = np.maximum(saliency, 0.0)
     strength = helped / max(float(helped.max()), 1e-6)
     grey = np.repeat((np.clip(image28, 0, 1) * 150)[..., None], 3, axis=2)
     colour = _coloured(strength, 1.0).astype(np.float32)
     alpha = np.clip(strength * 1.5, 0.0, 1.0)[..., None]
     blended = (grey * (1 - alpha) + colour * alpha).astype(np.uint8)
-    return Image.fromarray(blended).resize((size, size), Image.Resampling.NEAREST)
+    return Image.fromarray(blended)
 
 
-def neighbour_strip(images28: list[np.ndarray], cell: int = 28, gap: int = 2) -> Image.Image:
-    """Training images (28x28 uint8) side by side, enlarged with visible pixels, on white."""
-    strip = Image.new("L", (len(images28) * (cell + gap) - gap, cell), 255)
+def neighbour_strip(images28: list[np.ndarray], gap: int = 2) -> Image.Image:
+    """Training images (28x28 uint8) side by side, `gap` white pixels apart."""
+    size = 28
+    strip = Image.new("L", (len(images28) * (size + gap) - gap, size), 255)
     for index, image in enumerate(images28):
-        strip.paste(pixelated(image / 255.0, cell), (index * (cell + gap), 0))
+        strip.paste(Image.fromarray(np.asarray(image, dtype=np.uint8)), (index * (size + gap), 0))
     return strip
 
 

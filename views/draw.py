@@ -13,7 +13,7 @@ from ui.canvas import drawing_canvas
 from ui.i18n import _, class_names, per_language
 from ui.inside import show_inside
 from ui.loaders import get_classifier, warm_up_in_background
-from ui.pictures import boxed_digits, grey28, pixel_figure, pixel_figures, pixelated
+from ui.pictures import boxed_digits, grey28, pixel_figure, pixel_figures
 
 if TYPE_CHECKING:
     from classifier import Prediction
@@ -95,7 +95,8 @@ def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
     if adapter is None or prediction.example is None:
         return
     picture_column, text_column = st.columns([1, 4], vertical_alignment="center")
-    picture_column.image(pixelated(adapter.images[prediction.example], 56))
+    with picture_column:
+        pixel_figure(grey28(adapter.images[prediction.example]), 56)
     text_column.caption(
         _("Adapted to your handwriting: this looks most like a drawing you said was a {label}.").format(
             label=class_names(TASK.class_names)[adapter.labels[prediction.example]]

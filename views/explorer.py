@@ -11,7 +11,7 @@ from classifier.settings import MODEL_KINDS
 from ui.charts import answer_colour, confusion_chart, probability_chart
 from ui.i18n import _, class_names
 from ui.loaders import get_test_images, get_test_probabilities
-from ui.pictures import pixelated
+from ui.pictures import grey28, pixel_figure
 
 ROWS, COLUMNS = 5, 3
 
@@ -58,7 +58,8 @@ def image_grid(task: tasks.Task, images: np.ndarray, labels: np.ndarray, probabi
                 guess, truth = int(predicted[index]), int(labels[index])
                 colour = answer_colour(guess, truth)
                 picture_column, chart_column = st.columns([1, 2])
-                picture_column.image(pixelated(images[index] / 255.0, 84))
+                with picture_column:
+                    pixel_figure(grey28(images[index] / 255.0), 84)
                 picture_column.markdown(f":{colour}[{names[guess]} {100 * probabilities[index, guess]:.0f}% ({names[truth]})]")
                 chart_column.altair_chart(
                     probability_chart(

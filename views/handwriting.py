@@ -14,7 +14,7 @@ from ui.charts import confusion_chart
 from ui.corrections import SAVED_KEY, get_store, session_id
 from ui.i18n import _, class_names
 from ui.loaders import get_classifier, get_metrics
-from ui.pictures import pixelated
+from ui.pictures import grey28, pixel_figures
 
 TASK = tasks.get("digits")
 # The gallery shows the newest drawings, at most this many.
@@ -78,9 +78,10 @@ if answers:
 
 st.subheader(_("The drawings"))
 newest = list(range(len(stored)))[::-1][:GALLERY]
-st.image(
-    [pixelated(images[index], 84) for index in newest],
-    caption=[
+pixel_figures(
+    [grey28(images[index]) for index in newest],
+    84,
+    [
         " · ".join([names[labels[index]], *(f"{kind.upper()} {names[answers[kind][index]]}" for kind in answers)])
         for index in newest
     ],
