@@ -208,11 +208,10 @@ def _best_split(
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
         return [(group, None)]
-    profile = (ink * group).sum(axis=0)
-    centres = [left, *_cut_candidates(profile, left, right, height), right]
+    inked = ink * group
+    centres = [left, *_cut_candidates(inked.sum(axis=0), left, right, height), right]
     reach = max(1, round(SEAM_REACH * height))
     columns = np.arange(group.shape[1])[None, :]
-    inked = ink * group
     # Each cut as a mask of what lies left of it; the group's two ends are straight.
     left_of = [columns < left]
     left_of += [columns < _seam(inked, centre, reach)[:, None] for centre in centres[1:-1]]
@@ -242,7 +241,8 @@ def _best_split(
 def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify, threshold: float) -> Number:
     """Read a drawing of a number: split it into digits, left to right, and classify each.
 
-    `classify` turns (N, 28, 28) images into N Predictions. Raises EmptyImageError when nothing is
+    `classify` turns (N, 28, 28) images into N Predictions; `threshold` is the model's domain threshold
+    (classifier/domain.py), against which pieces are judged digit-like. Raises EmptyImageError when nothing is
     drawn and NumberError when there are more than MAX_DIGITS digits.
     """
     size = np.asarray(image).shape[:2][::-1] if isinstance(image, np.ndarray) else image.size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from typing import TYPE_CHECKING
@@ -15,9 +16,6 @@ from classifier import datasets, reports, settings, tasks
 if TYPE_CHECKING:
     from classifier import Classifier
 
-_warming = threading.Lock()
-_warmed = False
-
 
 def _warm_up() -> None:
     import classifier.inference  # noqa: F401  SciPy and LiteRT
@@ -30,18 +28,15 @@ def _warm_up() -> None:
     gc.freeze()
 
 
+@functools.cache
 def warm_up_in_background() -> None:
     """Import what an answer needs (the engine, Altair for its chart, SQLAlchemy for corrections) in a thread, once per process.
 
     Called when the Draw page has been sent: the first visitor's browser is then still building the
-    canvas, and they are drawing, instead of waiting on a second of imports before the page appears.
-    The Draw page imports these modules where it uses them, and waits for this import if it is not done.
+    canvas, and they are drawing, instead of waiting on most of a second of imports before the page
+    appears. The Draw page imports these modules where it uses them, and waits for this import if it
+    is not done. (Two sessions starting at the same moment may both start it: harmless.)
     """
-    global _warmed
-    with _warming:
-        if _warmed:
-            return
-        _warmed = True
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
 
