@@ -6,8 +6,8 @@ from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
 # on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures
-# (ui/pictures.py pixel_figure) are enlarged by the browser with their pixels kept square.
-PHONE_CSS = """<style>
+# (ui/pictures.py pixel_figures) are enlarged by the browser with their pixels kept square.
+PAGE_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
   h1 { font-size: 2rem !important; }
@@ -23,7 +23,7 @@ figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); ma
 </style>"""
 
 st.set_page_config(page_title="Draw it: digit and clothing classifier", page_icon=":material/draw:", layout="wide")
-st.html(PHONE_CSS)
+st.html(PAGE_CSS)
 
 st.sidebar.segmented_control(SWITCH_LABEL, list(LANGUAGES), default="en", format_func=LANGUAGES.get, key=LANGUAGE_KEY)
 

@@ -94,7 +94,7 @@ def why_map(image28: np.ndarray, saliency: np.ndarray) -> Image.Image:
 
 def neighbour_strip(images28: list[np.ndarray], gap: int = 2) -> Image.Image:
     """Training images (28x28 uint8) side by side, `gap` white pixels apart."""
-    size = 28
+    size = len(images28[0])
     strip = Image.new("L", (len(images28) * (size + gap) - gap, size), 255)
     for index, image in enumerate(images28):
         strip.paste(Image.fromarray(np.asarray(image, dtype=np.uint8)), (index * (size + gap), 0))
