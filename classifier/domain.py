@@ -8,7 +8,9 @@ Each model ships a `<stem>.domain.npz` (made by classifier/calibration.py, liste
   exposure, Hendrycks et al. 2019), whose output is the domain score: higher = more like the
   training data;
 - `threshold`: below it, the input is out of domain. It is set on validation inputs so that at most
-  2 % of real drawings or photos are rejected.
+  2 % of real drawings or photos are rejected;
+- for drawings, `piece_*`: a second small network of the same shape that tells whether a piece cut from
+  a drawn number is one whole digit (classifier/numbers.py).
 
 Only NumPy: serving stays free of TensorFlow.
 """
@@ -42,18 +44,39 @@ def head_inputs(logits: np.ndarray, features: np.ndarray) -> np.ndarray:
     return np.concatenate([features, logits, log_sum_exp(logits)[:, None]], axis=1).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class DomainCheck:
-    """The temperature, the domain network's weights and the threshold of one model."""
+def piece_inputs(logits: np.ndarray, features: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """What the piece network reads: the domain network's inputs and the piece's width and height (numbers._shape)."""
+    return np.concatenate([head_inputs(logits, features), np.asarray(shapes, dtype=np.float32)], axis=1)
 
-    temperature: float
-    threshold: float
-    mean: np.ndarray  # (inputs,) to standardise the head's inputs
+
+@dataclass(frozen=True)
+class Head:
+    """A small network on a model's outputs: standardised inputs, one hidden ReLU layer, one output (a logit)."""
+
+    mean: np.ndarray  # (inputs,) to standardise the inputs
     scale: np.ndarray  # (inputs,)
     hidden_weights: np.ndarray  # (inputs, hidden)
     hidden_bias: np.ndarray  # (hidden,)
     output_weights: np.ndarray  # (hidden,)
     output_bias: float
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        hidden = np.maximum((inputs - self.mean) / self.scale @ self.hidden_weights + self.hidden_bias, 0.0)
+        return hidden @ self.output_weights + np.float32(self.output_bias)
+
+
+@dataclass(frozen=True)
+class DomainCheck:
+    """The temperature, the domain network and the threshold of one model, and, for drawings, its piece network.
+
+    The piece network (classifier/numbers.py) tells whether a piece cut from a number is one whole digit;
+    tasks whose inputs are photos have none.
+    """
+
+    temperature: float
+    threshold: float
+    head: Head
+    pieces: Head | None = None
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities."""
@@ -61,24 +84,35 @@ class DomainCheck:
 
     def scores(self, logits: np.ndarray, features: np.ndarray) -> np.ndarray:
         """How much each input looks like the training data: higher = more alike; below `threshold` = out of domain."""
-        standard = (head_inputs(logits, features) - self.mean) / self.scale
-        hidden = np.maximum(standard @ self.hidden_weights + self.hidden_bias, 0.0)
-        return hidden @ self.output_weights + np.float32(self.output_bias)
+        return self.head(head_inputs(logits, features))
+
+    def whole_digit_odds(self, logits: np.ndarray, features: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+        """The log-odds that each piece cut from a drawn number is one whole digit; 0 (even odds) without a piece network."""
+        if self.pieces is None:
+            return np.zeros(len(logits), dtype=np.float32)
+        return self.pieces(piece_inputs(logits, features, shapes))
 
     def to_bytes(self) -> bytes:
+        arrays = {"temperature": self.temperature, "threshold": self.threshold}
+        for prefix, head in (("", self.head), ("piece_", self.pieces)):
+            if head is not None:
+                arrays.update({prefix + field.name: getattr(head, field.name) for field in fields(Head)})
         buffer = io.BytesIO()
-        np.savez(buffer, **{field.name: np.asarray(getattr(self, field.name), dtype=np.float32) for field in fields(self)})
+        np.savez(buffer, **{name: np.asarray(value, dtype=np.float32) for name, value in arrays.items()})
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, content: bytes) -> DomainCheck:
         with np.load(io.BytesIO(content), allow_pickle=False) as arrays:
-            values = {field.name: arrays[field.name] for field in fields(cls)}
-        for name in ("temperature", "threshold", "output_bias"):
-            values[name] = float(values[name])
-        if not values["temperature"] > 0 or not np.isfinite(values["threshold"]):
-            raise ValueError(f"temperature {values['temperature']} and threshold {values['threshold']} are not usable")
-        return cls(**values)
+            temperature, threshold = float(arrays["temperature"]), float(arrays["threshold"])
+            heads = {
+                prefix: Head(**{field.name: arrays[prefix + field.name] for field in fields(Head)})
+                for prefix in ("", "piece_")
+                if prefix + "mean" in arrays
+            }
+        if not temperature > 0 or not np.isfinite(threshold):
+            raise ValueError(f"temperature {temperature} and threshold {threshold} are not usable")
+        return cls(temperature, threshold, heads[""], heads.get("piece_"))
 
 
 def load(task: str, model_kind: str, models_dir: Path | None = None) -> DomainCheck:

@@ -289,13 +289,14 @@ class Classifier:
         if self.spec.input_kind != "drawing":
             raise ValueError(f"The {self.task} task reads pictures of one item, not numbers.")
         image, name = decoded(image, name)
+
+        def classify(images28: np.ndarray, shapes: np.ndarray) -> tuple[list[Prediction], np.ndarray]:
+            outputs = self.outputs_batch(images28)
+            odds = self.domain.whole_digit_odds(outputs["logits"], outputs["features"], shapes)
+            return self._predictions(images28, outputs, adapter), odds
+
         with empty_named(name):
-            return numbers.read(
-                image,
-                self.spec.working_size,
-                lambda images: self._predictions(images, self.outputs_batch(images), adapter),
-                self.domain.threshold,
-            )
+            return numbers.read(image, self.spec.working_size, classify)
 
     def explain(
         self,

@@ -2,12 +2,13 @@
 
 The strokes are found as connected blobs of ink. Short blobs (a 5's bar drawn apart, a flag, a
 dot) join the digit they overlap or touch, blobs one above the other are one digit, specks far from
-every digit are dropped. A blob wide enough
-to hold touching digits is cut in each way its width allows (each cut along the path across the least
-ink, starting near a column with little ink), and the way whose pieces the model reads most surely, as
-the most digit-like digits, wins. Each digit is then made 28x28 the
-MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the digits in order,
-and its confidence the product of theirs.
+every digit are dropped. A blob wide enough to hold touching digits is cut in each way its width
+allows (each cut along the path across the least ink, starting near a column with little ink), and
+the way wins whose pieces are likeliest to be whole digits read right: the model's probability of
+its answer times the probability, from the model's piece network (classifier/domain.py, trained on
+composed numbers by classifier/calibration.py), that the piece is one whole digit. Each digit is
+made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the
+digits in order, and its confidence the product of theirs.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ import numpy as np
 from scipy import ndimage
 
 from classifier.errors import EmptyImageError, NumberError
-from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, digit_from_ink, ink_map
+from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, as_uint8, digit_from_ink, ink_map
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from classifier.inference import Prediction
 
-Classify = Callable[[np.ndarray], "list[Prediction]"]
+# Reads (N, 28, 28) pieces of shapes (N, 2) (`_shape`): their Predictions, and the log-odds that each is one
+# whole digit (the model's piece network, classifier/domain.py).
+Classify = Callable[[np.ndarray, np.ndarray], "tuple[list[Prediction], np.ndarray]"]
 
 # The most digits a number may have.
 MAX_DIGITS = 8
@@ -39,22 +42,22 @@ PART_HEIGHT = 0.45
 NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
-# most MAX_CUTS are tried. A piece's score (`_piece_score`) is the log-probability of its answer less
-# DIGIT_COST, less DOMAIN_COST per unit of domain score below the model's threshold + DOMAIN_MARGIN,
-# less WIDTH_COST per height wider than WIDE_DIGIT. A cut bends at most SEAM_REACH heights away from
-# where it starts, each column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers
-# composed from MNIST training digits (bench/read_numbers.py --split validation).
+# most MAX_CUTS are tried. A cut bends at most SEAM_REACH heights away from where it starts, each
+# column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
+# validation part of MNIST's training digits (bench/read_numbers.py --split validation).
 SINGLE_DIGIT_WIDTH = 0.6
 MAX_DIGIT_WIDTH = 1.3
 MIN_CUT_GAP = 0.12
 MAX_CUTS = 10
-DIGIT_COST = 0.25
-DOMAIN_COST = 0.3
-DOMAIN_MARGIN = 6.0
-WIDE_DIGIT = 1.0
-WIDTH_COST = 2.0
 SEAM_REACH = 0.2
 SEAM_STRAIGHTNESS = 0.1
+# For training the piece network: a piece is one whole digit when at least WHOLE_PURITY of its ink is
+# one digit's, it holds at least WHOLE_COVERAGE of that digit's ink, and less than OTHER_PART of any
+# other digit's. The looser share a whole digit may miss or take is what a cut through touching
+# strokes cannot help.
+WHOLE_PURITY = 0.6
+WHOLE_COVERAGE = 0.75
+OTHER_PART = 0.25
 # Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
 EDGE = 2
 
@@ -176,38 +179,32 @@ def _seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
     return seam + first
 
 
-def _piece_score(answer: Prediction, piece: np.ndarray, height: float, threshold: float) -> float:
-    """How likely a piece is one whole digit read right: the log-probability of its answer less the costs above.
+def _piece_score(answer: Prediction, whole: float) -> float:
+    """How likely a piece is one whole digit read right: log P(answer) + log P(one whole digit).
 
-    Two digits read as one, or half of one, look unlike the training digits (a low domain score), and
-    two digits side by side are wider than most single ones.
+    `whole` is the piece network's log-odds: two digits read as one, or half of one, or a digit with a
+    part of its neighbour, get low odds.
     """
+    return float(np.log(max(answer.confidence, 1e-9)) - np.logaddexp(0.0, -whole))
+
+
+def _shape(piece: np.ndarray, height: float) -> np.ndarray:
+    """A piece's width and height in units of the number's digit height."""
     (top, bottom), (left, right) = _rows(piece), _columns(piece)
-    width = (right - left) / max(height, bottom - top)
-    return float(
-        np.log(max(answer.confidence, 1e-9))
-        - DIGIT_COST
-        - DOMAIN_COST * max(0.0, threshold + DOMAIN_MARGIN - answer.domain_score)
-        - WIDTH_COST * max(0.0, width - WIDE_DIGIT)
-    )
+    return np.array([(right - left) / height, (bottom - top) / height], dtype=np.float32)
 
 
-def _best_split(
-    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify, threshold: float
-) -> list[tuple[np.ndarray, Prediction | None]]:
-    """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
-
-    Returns (piece, its Prediction) for each digit; the Prediction is None where the piece was not read yet.
+def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[tuple[int, int], np.ndarray], int]:
+    """Every stretch of a group that may be one digit, keyed by the cuts it lies between, and the index of the last cut.
 
     Classic over-segmentation: cuts are tried near the minima of the group's ink, column by column,
     each following the path across the least ink (`_seam`), so that it passes between slanted digits
     where a straight cut would slice one. Every stretch between two cuts narrower than MAX_DIGIT_WIDTH
-    heights is read as a digit and scored by `_piece_score`; the chain of stretches with the best total
-    wins (dynamic programming).
+    heights may be a digit. A group narrower than SINGLE_DIGIT_WIDTH is one stretch.
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
-        return [(group, None)]
+        return {(0, 1): group}, 1
     inked = ink * group
     centres = [left, *_cut_candidates(inked.sum(axis=0), left, right, height), right]
     reach = max(1, round(SEAM_REACH * height))
@@ -222,44 +219,67 @@ def _best_split(
         for j in range(i + 1, len(centres))
         if centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height
     }
-    stretches = {key: piece for key, piece in stretches.items() if piece.any()}
-    if not stretches:
+    return {key: piece for key, piece in stretches.items() if piece.any()}, len(centres) - 1
+
+
+def _best_split(
+    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify
+) -> list[tuple[np.ndarray, Prediction | None]]:
+    """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
+
+    Returns (piece, its Prediction) for each digit; the Prediction is None where the piece was not read yet.
+    Each stretch (`_stretches`) is read as a digit and scored by `_piece_score`; the chain of stretches
+    from the group's left end to its right end with the best total wins (dynamic programming).
+    """
+    stretches, end = _stretches(group, ink, height)
+    if end == 1 or not stretches:
         return [(group, None)]
-    answers = dict(zip(stretches, classify(np.stack([_digit_image(piece, ink) for piece in stretches.values()]))))
-    score = {key: _piece_score(answer, stretches[key], height, threshold) for key, answer in answers.items()}
+    predictions, whole = classify(
+        np.stack([_digit_image(piece, ink) for piece in stretches.values()]),
+        np.stack([_shape(piece, height) for piece in stretches.values()]),
+    )
+    answers = dict(zip(stretches, predictions))
+    score = {key: _piece_score(answer, odds) for (key, answer), odds in zip(answers.items(), whole)}
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
-    for j in range(1, len(centres)):
+    for j in range(1, end + 1):
         paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
         if paths:
             best[j] = max(paths, key=lambda path: path[0])
     # With no chain of digit-wide stretches (a wide scribble), the group stays whole.
-    if len(centres) - 1 not in best:
+    if end not in best:
         return [(group, None)]
-    return [(stretches[key], answers[key]) for key in best[len(centres) - 1][1]]
+    return [(stretches[key], answers[key]) for key in best[end][1]]
 
 
-def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify, threshold: float) -> Number:
+def _working_size(size: tuple[int, int], working_size: int) -> int:
+    """The longest side a drawing of `size` (width, height) is shrunk to: its height at most the task's working size."""
+    return round(working_size * max(size) / max(1, min(size)))
+
+
+def _digit_groups(ink: np.ndarray) -> tuple[list[np.ndarray], float]:
+    """The groups of blobs that are digits or runs of touching digits (`_group`), and the digits' median height."""
+    groups = _group(_blobs(ink > INK_THRESHOLD))
+    return groups, float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
+
+
+def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify) -> Number:
     """Read a drawing of a number: split it into digits, left to right, and classify each.
 
-    `classify` turns (N, 28, 28) images into N Predictions; `threshold` is the model's domain threshold
-    (classifier/domain.py), against which pieces are judged digit-like. Raises EmptyImageError when nothing is
-    drawn and NumberError when there are more than MAX_DIGITS digits.
+    Raises EmptyImageError when nothing is drawn and NumberError when there are more than MAX_DIGITS digits.
     """
     size = np.asarray(image).shape[:2][::-1] if isinstance(image, np.ndarray) else image.size
-    # Shrink so that the height is at most the task's working size, whatever the width.
-    ink = ink_map(image, round(working_size * max(size) / max(1, min(size))))
+    ink = ink_map(image, _working_size(size, working_size))
     contrast = float(ink.max()) if ink.size else 0.0
     if contrast < MIN_CONTRAST:
         raise EmptyImageError("There is nothing drawn yet: write a number (1 to 8 digits) on the canvas.")
     ink = np.minimum(ink / contrast, 1.0)
-    groups = _group(_blobs(ink > INK_THRESHOLD))
+    groups, height = _digit_groups(ink)
     if len(groups) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(groups)} separate marks, more than the {MAX_DIGITS} digits a number may have. "
             "Clear the canvas and write at most 8 digits side by side."
         )
-    height = float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
-    pieces = [split for group in groups for split in _best_split(group, ink, height, classify, threshold)]
+    pieces = [split for group in groups for split in _best_split(group, ink, height, classify)]
     if len(pieces) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(pieces)} digits, more than the {MAX_DIGITS} a number may have. "
@@ -267,7 +287,11 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify,
         )
     unread = [index for index, (_, prediction) in enumerate(pieces) if prediction is None]
     if unread:
-        for index, prediction in zip(unread, classify(np.stack([_digit_image(pieces[index][0], ink) for index in unread]))):
+        predictions, _ = classify(
+            np.stack([_digit_image(pieces[index][0], ink) for index in unread]),
+            np.stack([_shape(pieces[index][0], height) for index in unread]),
+        )
+        for index, prediction in zip(unread, predictions):
             pieces[index] = (pieces[index][0], prediction)
     scale = size[0] / ink.shape[1]
     digits = []
@@ -275,3 +299,28 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify,
         (top, bottom), (left, right) = _rows(piece), _columns(piece)
         digits.append(Digit(tuple(int(round(value * scale)) for value in (left, top, right, bottom)), prediction))
     return Number(tuple(digits))
+
+
+def labelled_pieces(layers: np.ndarray, working_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every piece `read` tries on a number drawn one digit per layer (synthetic.number_layers), for the piece network.
+
+    Returns the pieces' 28x28 images (N, 28, 28) in 0..1, their shapes (N, 2) and whether each is one
+    whole digit (N,), by which digit's layer each pixel of ink comes from.
+    """
+    longest = _working_size(layers.shape[1:][::-1], working_size)
+    ink = ink_map(as_uint8(layers.max(axis=0)), longest)
+    ink = np.minimum(ink / max(float(ink.max()), MIN_CONTRAST), 1.0)
+    owner = np.stack([ink_map(as_uint8(layer), longest) for layer in layers]).argmax(axis=0)
+    digit_ink = np.array([ink[owner == digit].sum() for digit in range(len(layers))])
+    groups, height = _digit_groups(ink)
+    images, shapes, whole = [], [], []
+    for group in groups:
+        for piece in _stretches(group, ink, height)[0].values():
+            taken = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers)) / np.maximum(digit_ink, 1e-9)
+            digit = int(np.argmax(taken * digit_ink))
+            purity = taken[digit] * digit_ink[digit] / max(float(ink[piece].sum()), 1e-9)
+            other = np.delete(taken, digit).max(initial=0.0)
+            whole.append(purity >= WHOLE_PURITY and taken[digit] >= WHOLE_COVERAGE and other < OTHER_PART)
+            images.append(_digit_image(piece, ink))
+            shapes.append(_shape(piece, height))
+    return np.stack(images), np.stack(shapes), np.asarray(whole)

@@ -85,11 +85,19 @@ def canvas_number(
     lower than the last. They are a random gap apart or, with `touching`, moved together until
     their strokes touch.
     """
+    grey = (np.max(number_layers(digits28, rng, touching, size), axis=0) * 255).astype(np.uint8)
+    return np.dstack([grey, grey, grey])
+
+
+def number_layers(
+    digits28: list[np.ndarray], rng: np.random.Generator, touching: bool = False, size: tuple[int, int] = NUMBER_CANVAS
+) -> np.ndarray:
+    """The number `canvas_number` writes, one layer per digit: (digits, height, width) ink in 0..1."""
     width, height = size
     count = len(digits28)
     digit_height = int(min(rng.uniform(0.35, 0.7) * height, 0.85 * width / (0.8 * count)))
     stroke_width = float(rng.uniform(0.06, 0.16)) * digit_height
-    canvas = np.zeros((height, width))
+    layers = np.zeros((count, height, width))
     strokes = [_digit_stroke(digit, int(digit_height * rng.uniform(0.9, 1.1)), stroke_width) for digit in digits28]
     gaps = [0.0 if touching else float(rng.uniform(0.05, 0.35)) * digit_height for _ in strokes]
     total = sum(stroke.shape[1] for stroke in strokes) + sum(gaps[1:])
@@ -106,18 +114,16 @@ def canvas_number(
         rows = slice(top, top + stroke.shape[0])
         if index:
             left += round(gap)
-            # Touching: slide the digit left until its ink meets the last one's (at most half its width).
+            # Touching: slide the digit left until its ink meets the others' (at most half its width).
             for _ in range(stroke.shape[1] // 2 if touching else 0):
-                region = canvas[rows, left : left + stroke.shape[1]]
+                region = layers[:index, rows, left : left + stroke.shape[1]].max(axis=0)
                 if ((region[:, : stroke.shape[1]] > 0.5) & (stroke[:, : region.shape[1]] > 0.5)).any():
                     break
                 left -= 1
         left = min(left, width - stroke.shape[1])
-        region = canvas[rows, left : left + stroke.shape[1]]
-        np.maximum(region, stroke, out=region)
+        layers[index, rows, left : left + stroke.shape[1]] = stroke
         left += stroke.shape[1]
-    grey = (canvas * 255).astype(np.uint8)
-    return np.dstack([grey, grey, grey])
+    return layers
 
 
 def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
