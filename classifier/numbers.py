@@ -42,8 +42,9 @@ PART_HEIGHT = 0.45
 NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
-# most MAX_CUTS are tried. A cut bends at most SEAM_REACH heights away from where it starts, each
-# column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
+# most MAX_CUTS places are tried, each with a cut along a line upright and one leaning each of SLANTS
+# (columns left per row down, as handwriting leans). A cut bends at most SEAM_REACH heights away from
+# its line, each column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
 # validation part of MNIST's training digits (bench/read_numbers.py --split validation).
 SINGLE_DIGIT_WIDTH = 0.6
 MAX_DIGIT_WIDTH = 1.3
@@ -51,6 +52,7 @@ MIN_CUT_GAP = 0.12
 MAX_CUTS = 10
 SEAM_REACH = 0.2
 SEAM_STRAIGHTNESS = 0.1
+SLANTS = (0.0, 0.4)
 # For training the piece network: a piece is one whole digit when at least WHOLE_PURITY of its ink is
 # one digit's, it holds at least WHOLE_COVERAGE of that digit's ink, and less than OTHER_PART of any
 # other digit's. The looser share a whole digit may miss or take is what a cut through touching
@@ -157,26 +159,30 @@ def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -
     return sorted(chosen)
 
 
-def _seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
-    """The cut from top to bottom near `column` that crosses the least ink: its column in each row.
+def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0) -> np.ndarray:
+    """The cut from top to bottom near a line through `column` that crosses the least ink: its column in each row.
 
-    Dynamic programming over rows (seam carving): the cut moves at most one column per row, stays within
-    `reach` columns of `column` and, where ink costs nothing, stays straight (a small cost per column away).
+    The line leans `slant` columns to the left per row down (the way handwriting leans). Dynamic
+    programming over rows (seam carving): the cut moves at most one column per row relative to the
+    line, stays within `reach` columns of it and, where ink costs nothing, stays on it (a small cost
+    per column away).
     """
-    first, last = max(column - reach, 0), min(column + reach + 1, ink.shape[1])
-    offsets = np.arange(first, last)
-    cost = ink[:, first:last] + SEAM_STRAIGHTNESS * np.abs(offsets - column)[None, :] / max(reach, 1)
+    rows = np.arange(len(ink))
+    offsets = np.arange(-reach, reach + 1)
+    line = column - np.round(slant * (rows - len(ink) / 2)).astype(np.int64)
+    columns = np.clip(line[:, None] + offsets[None, :], 0, ink.shape[1] - 1)
+    cost = ink[rows[:, None], columns] + SEAM_STRAIGHTNESS * np.abs(offsets)[None, :] / max(reach, 1)
     total = cost.copy()
     came_from = np.zeros(cost.shape, dtype=np.int64)
     for row in range(1, len(cost)):
         above = np.stack([np.r_[np.inf, total[row - 1, :-1]], total[row - 1], np.r_[total[row - 1, 1:], np.inf]])
         came_from[row] = np.argmin(above, axis=0) - 1
         total[row] += above.min(axis=0)
-    seam = np.empty(len(cost), dtype=np.int64)
-    seam[-1] = int(np.argmin(total[-1]))
+    index = np.empty(len(cost), dtype=np.int64)
+    index[-1] = int(np.argmin(total[-1]))
     for row in range(len(cost) - 1, 0, -1):
-        seam[row - 1] = seam[row] + came_from[row, seam[row]]
-    return seam + first
+        index[row - 1] = index[row] + came_from[row, index[row]]
+    return columns[rows, index]
 
 
 def _piece_score(answer: Prediction, whole: float) -> float:
@@ -198,20 +204,22 @@ def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[
     """Every stretch of a group that may be one digit, keyed by the cuts it lies between, and the index of the last cut.
 
     Classic over-segmentation: cuts are tried near the minima of the group's ink, column by column,
-    each following the path across the least ink (`_seam`), so that it passes between slanted digits
-    where a straight cut would slice one. Every stretch between two cuts narrower than MAX_DIGIT_WIDTH
-    heights may be a digit. A group narrower than SINGLE_DIGIT_WIDTH is one stretch.
+    each following the path across the least ink (`_seam`) near an upright or a leaning line, so that
+    it passes between slanted digits where a straight cut would slice one. Every stretch between two
+    cuts narrower than MAX_DIGIT_WIDTH heights may be a digit. A group narrower than SINGLE_DIGIT_WIDTH
+    is one stretch.
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
         return {(0, 1): group}, 1
     inked = ink * group
-    centres = [left, *_cut_candidates(inked.sum(axis=0), left, right, height), right]
+    cuts = [(centre, slant) for centre in _cut_candidates(inked.sum(axis=0), left, right, height) for slant in SLANTS]
+    centres = [left, *(centre for centre, _ in cuts), right]
     reach = max(1, round(SEAM_REACH * height))
     columns = np.arange(group.shape[1])[None, :]
     # Each cut as a mask of what lies left of it; the group's two ends are straight.
     left_of = [columns < left]
-    left_of += [columns < _seam(inked, centre, reach)[:, None] for centre in centres[1:-1]]
+    left_of += [columns < _seam(inked, centre, reach, slant)[:, None] for centre, slant in cuts]
     left_of.append(columns < right)
     stretches = {
         (i, j): group & left_of[j] & ~left_of[i]
@@ -220,6 +228,16 @@ def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[
         if centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height
     }
     return {key: piece for key, piece in stretches.items() if piece.any()}, len(centres) - 1
+
+
+def _distinct(stretches: dict[tuple[int, int], np.ndarray]) -> tuple[list[tuple[int, int]], list[int]]:
+    """The stretches' keys and, for each, the index of the first that holds the same ink (cuts through one gap).
+
+    Stretches alike are read once.
+    """
+    keys = list(stretches)
+    first: dict[bytes, int] = {}
+    return keys, [first.setdefault(stretches[key].tobytes(), index) for index, key in enumerate(keys)]
 
 
 def _best_split(
@@ -234,12 +252,15 @@ def _best_split(
     stretches, end = _stretches(group, ink, height)
     if end == 1 or not stretches:
         return [(group, None)]
+    keys, alike = _distinct(stretches)
+    read = sorted(set(alike))
     predictions, whole = classify(
-        np.stack([_digit_image(piece, ink) for piece in stretches.values()]),
-        np.stack([_shape(piece, height) for piece in stretches.values()]),
+        np.stack([_digit_image(stretches[keys[index]], ink) for index in read]),
+        np.stack([_shape(stretches[keys[index]], height) for index in read]),
     )
-    answers = dict(zip(stretches, predictions))
-    score = {key: _piece_score(answer, odds) for (key, answer), odds in zip(answers.items(), whole)}
+    reading = dict(zip(read, zip(predictions, whole)))
+    answers = {key: reading[index][0] for key, index in zip(keys, alike)}
+    score = {key: _piece_score(*reading[index]) for key, index in zip(keys, alike)}
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
     for j in range(1, end + 1):
         paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
@@ -315,7 +336,9 @@ def labelled_pieces(layers: np.ndarray, working_size: int) -> tuple[np.ndarray, 
     groups, height = _digit_groups(ink)
     images, shapes, whole = [], [], []
     for group in groups:
-        for piece in _stretches(group, ink, height)[0].values():
+        stretches = _stretches(group, ink, height)[0]
+        keys, alike = _distinct(stretches)
+        for piece in (stretches[keys[index]] for index in sorted(set(alike))):
             taken = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers)) / np.maximum(digit_ink, 1e-9)
             digit = int(np.argmax(taken * digit_ink))
             purity = taken[digit] * digit_ink[digit] / max(float(ink[piece].sum()), 1e-9)
