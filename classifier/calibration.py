@@ -87,7 +87,8 @@ def _fit_head(inside: np.ndarray, outside: np.ndarray, seed: int) -> Head:
     for step in range(1, STEPS + 1):
         hidden = np.maximum(standard @ params[0] + params[1], 0)
         logit = hidden @ params[2] + params[3]
-        error = (1 / (1 + np.exp(-logit)) - target) * weight  # gradient of the weighted logistic loss
+        with np.errstate(over="ignore"):  # exp overflows to inf for very negative logits: the sigmoid is 0, as it should be
+            error = (1 / (1 + np.exp(-logit)) - target) * weight  # gradient of the weighted logistic loss
         hidden_error = np.outer(error, params[2]) * (hidden > 0)
         gradients = [
             standard.T @ hidden_error + WEIGHT_DECAY * params[0],
@@ -154,8 +155,8 @@ def _head_inputs(classifier: Classifier, images28: np.ndarray) -> np.ndarray:
 def piece_network(classifier: Classifier, training: datasets.Split, rng: np.random.Generator, seed: int) -> Head:
     """Train the network that tells whether a piece cut from a drawn number is one whole digit (classifier/numbers.py).
 
-    It learns from every piece the reader tries on PIECE_NUMBERS numbers of 2 to 4 training digits
-    (synthetic.number_layers), TOUCHING_SHARE of them touching, each labelled whole or not by which
+    It learns from every piece the reader tries on PIECE_NUMBERS numbers (fewer for a small training set)
+    of 2 to 4 training digits (synthetic.number_layers), TOUCHING_SHARE of them touching, each labelled whole or not by which
     digit its ink comes from.
     """
     count = min(PIECE_NUMBERS, max(20, len(training.labels) // 10))
@@ -186,7 +187,7 @@ def neighbour_index(classifier: Classifier, training: datasets.Split, rng: np.ra
 
 
 def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir=None, seed: int = 1) -> dict[str, float | str]:
-    """Fit and write a trained model's temperature, domain network and threshold; return what was measured."""
+    """Fit and write a model's temperature, domain network, threshold and (drawings) piece network; return what was measured."""
     task = tasks.get(task)
     classifier = Classifier(task.name, model_kind, models_dir, domain_check=False)
     training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)

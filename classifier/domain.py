@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import manifest, settings
+from classifier import manifest, settings, tasks
 from classifier.errors import ModelFileError
 
 
@@ -106,7 +106,10 @@ class DomainCheck:
         with np.load(io.BytesIO(content), allow_pickle=False) as arrays:
             temperature, threshold = float(arrays["temperature"]), float(arrays["threshold"])
             heads = {
-                prefix: Head(**{field.name: arrays[prefix + field.name] for field in fields(Head)})
+                prefix: Head(
+                    **{field.name: arrays[prefix + field.name] for field in fields(Head) if field.name != "output_bias"},
+                    output_bias=float(arrays[prefix + "output_bias"]),
+                )
                 for prefix in ("", "piece_")
                 if prefix + "mean" in arrays
             }
@@ -121,6 +124,9 @@ def load(task: str, model_kind: str, models_dir: Path | None = None) -> DomainCh
     recreate = settings.recreate_hint(task, model_kind, "calibrate")
     content = manifest.verified_bytes(path, task, model_kind, recreate)
     try:
-        return DomainCheck.from_bytes(content)
+        check = DomainCheck.from_bytes(content)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"The calibration file {path} is damaged ({error}). {recreate}") from error
+    if check.pieces is None and tasks.get(task).input_kind == "drawing":
+        raise ModelFileError(f"The calibration file {path} has no piece network for reading numbers (it is older). {recreate}")
+    return check

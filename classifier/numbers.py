@@ -42,8 +42,8 @@ PART_HEIGHT = 0.45
 NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
-# most MAX_CUTS places are tried, each with a cut along a line upright and one leaning each of SLANTS
-# (columns left per row down, as handwriting leans). A cut bends at most SEAM_REACH heights away from
+# most MAX_CUTS places are tried, each with one cut per slant in SLANTS (columns left per row down,
+# as handwriting leans; 0 is upright). A cut bends at most SEAM_REACH heights away from
 # its line, each column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
 # validation part of MNIST's training digits (bench/read_numbers.py --split validation).
 SINGLE_DIGIT_WIDTH = 0.6
@@ -159,17 +159,18 @@ def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -
     return sorted(chosen)
 
 
-def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0) -> np.ndarray:
+def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0, middle: float = 0.0) -> np.ndarray:
     """The cut from top to bottom near a line through `column` that crosses the least ink: its column in each row.
 
-    The line leans `slant` columns to the left per row down (the way handwriting leans). Dynamic
+    The line passes `column` at row `middle` and leans `slant` columns to the left per row down (the way
+    handwriting leans). Dynamic
     programming over rows (seam carving): the cut moves at most one column per row relative to the
     line, stays within `reach` columns of it and, where ink costs nothing, stays on it (a small cost
     per column away).
     """
     rows = np.arange(len(ink))
     offsets = np.arange(-reach, reach + 1)
-    line = column - np.round(slant * (rows - len(ink) / 2)).astype(np.int64)
+    line = column - np.round(slant * (rows - middle)).astype(np.int64)
     columns = np.clip(line[:, None] + offsets[None, :], 0, ink.shape[1] - 1)
     cost = ink[rows[:, None], columns] + SEAM_STRAIGHTNESS * np.abs(offsets)[None, :] / max(reach, 1)
     total = cost.copy()
@@ -188,8 +189,8 @@ def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0) -> np.nd
 def _piece_score(answer: Prediction, whole: float) -> float:
     """How likely a piece is one whole digit read right: log P(answer) + log P(one whole digit).
 
-    `whole` is the piece network's log-odds: two digits read as one, or half of one, or a digit with a
-    part of its neighbour, get low odds.
+    `whole` is the piece network's log-odds (trained with whole and other pieces weighing the same):
+    two digits read as one, or half of one, or a digit with a part of its neighbour, get low odds.
     """
     return float(np.log(max(answer.confidence, 1e-9)) - np.logaddexp(0.0, -whole))
 
@@ -216,16 +217,18 @@ def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[
     cuts = [(centre, slant) for centre in _cut_candidates(inked.sum(axis=0), left, right, height) for slant in SLANTS]
     centres = [left, *(centre for centre, _ in cuts), right]
     reach = max(1, round(SEAM_REACH * height))
+    middle = sum(_rows(group)) / 2
     columns = np.arange(group.shape[1])[None, :]
     # Each cut as a mask of what lies left of it; the group's two ends are straight.
     left_of = [columns < left]
-    left_of += [columns < _seam(inked, centre, reach, slant)[:, None] for centre, slant in cuts]
+    left_of += [columns < _seam(inked, centre, reach, slant, middle)[:, None] for centre, slant in cuts]
     left_of.append(columns < right)
+    # A stretch lies between two cuts at different places that do not cross on the ink.
     stretches = {
         (i, j): group & left_of[j] & ~left_of[i]
         for i in range(len(centres))
         for j in range(i + 1, len(centres))
-        if centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height
+        if 0 < centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height and not (group & left_of[i] & ~left_of[j]).any()
     }
     return {key: piece for key, piece in stretches.items() if piece.any()}, len(centres) - 1
 
@@ -238,6 +241,18 @@ def _distinct(stretches: dict[tuple[int, int], np.ndarray]) -> tuple[list[tuple[
     keys = list(stretches)
     first: dict[bytes, int] = {}
     return keys, [first.setdefault(stretches[key].tobytes(), index) for index, key in enumerate(keys)]
+
+
+def _piece_inputs(pieces: list[np.ndarray], ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """What the model and its piece network read of pieces: their 28x28 images (N, 28, 28) and shapes (N, 2)."""
+    return np.stack([_digit_image(piece, ink) for piece in pieces]), np.stack([_shape(piece, height) for piece in pieces])
+
+
+def _read_pieces(
+    pieces: list[np.ndarray], ink: np.ndarray, height: float, classify: Classify
+) -> tuple[list[Prediction], np.ndarray]:
+    """Read pieces as digits: their Predictions and the log-odds that each is one whole digit."""
+    return classify(*_piece_inputs(pieces, ink, height))
 
 
 def _best_split(
@@ -254,11 +269,7 @@ def _best_split(
         return [(group, None)]
     keys, alike = _distinct(stretches)
     read = sorted(set(alike))
-    predictions, whole = classify(
-        np.stack([_digit_image(stretches[keys[index]], ink) for index in read]),
-        np.stack([_shape(stretches[keys[index]], height) for index in read]),
-    )
-    reading = dict(zip(read, zip(predictions, whole)))
+    reading = dict(zip(read, zip(*_read_pieces([stretches[keys[index]] for index in read], ink, height, classify))))
     answers = {key: reading[index][0] for key, index in zip(keys, alike)}
     score = {key: _piece_score(*reading[index]) for key, index in zip(keys, alike)}
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
@@ -277,6 +288,10 @@ def _working_size(size: tuple[int, int], working_size: int) -> int:
     return round(working_size * max(size) / max(1, min(size)))
 
 
+def _full_contrast(ink: np.ndarray) -> np.ndarray:
+    return np.minimum(ink / max(float(ink.max()), MIN_CONTRAST), 1.0)
+
+
 def _digit_groups(ink: np.ndarray) -> tuple[list[np.ndarray], float]:
     """The groups of blobs that are digits or runs of touching digits (`_group`), and the digits' median height."""
     groups = _group(_blobs(ink > INK_THRESHOLD))
@@ -290,10 +305,9 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
     """
     size = np.asarray(image).shape[:2][::-1] if isinstance(image, np.ndarray) else image.size
     ink = ink_map(image, _working_size(size, working_size))
-    contrast = float(ink.max()) if ink.size else 0.0
-    if contrast < MIN_CONTRAST:
+    if not ink.size or float(ink.max()) < MIN_CONTRAST:
         raise EmptyImageError("There is nothing drawn yet: write a number (1 to 8 digits) on the canvas.")
-    ink = np.minimum(ink / contrast, 1.0)
+    ink = _full_contrast(ink)
     groups, height = _digit_groups(ink)
     if len(groups) > MAX_DIGITS:
         raise NumberError(
@@ -308,10 +322,7 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
         )
     unread = [index for index, (_, prediction) in enumerate(pieces) if prediction is None]
     if unread:
-        predictions, _ = classify(
-            np.stack([_digit_image(pieces[index][0], ink) for index in unread]),
-            np.stack([_shape(pieces[index][0], height) for index in unread]),
-        )
+        predictions, _ = _read_pieces([pieces[index][0] for index in unread], ink, height, classify)
         for index, prediction in zip(unread, predictions):
             pieces[index] = (pieces[index][0], prediction)
     scale = size[0] / ink.shape[1]
@@ -329,21 +340,18 @@ def labelled_pieces(layers: np.ndarray, working_size: int) -> tuple[np.ndarray, 
     whole digit (N,), by which digit's layer each pixel of ink comes from.
     """
     longest = _working_size(layers.shape[1:][::-1], working_size)
-    ink = ink_map(as_uint8(layers.max(axis=0)), longest)
-    ink = np.minimum(ink / max(float(ink.max()), MIN_CONTRAST), 1.0)
+    ink = _full_contrast(ink_map(as_uint8(layers.max(axis=0)), longest))
     owner = np.stack([ink_map(as_uint8(layer), longest) for layer in layers]).argmax(axis=0)
-    digit_ink = np.array([ink[owner == digit].sum() for digit in range(len(layers))])
+    digit_ink = np.maximum(np.bincount(owner.ravel(), weights=ink.ravel(), minlength=len(layers)), 1e-9)
     groups, height = _digit_groups(ink)
-    images, shapes, whole = [], [], []
+    pieces, whole = [], []
     for group in groups:
         stretches = _stretches(group, ink, height)[0]
         keys, alike = _distinct(stretches)
         for piece in (stretches[keys[index]] for index in sorted(set(alike))):
-            taken = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers)) / np.maximum(digit_ink, 1e-9)
-            digit = int(np.argmax(taken * digit_ink))
-            purity = taken[digit] * digit_ink[digit] / max(float(ink[piece].sum()), 1e-9)
-            other = np.delete(taken, digit).max(initial=0.0)
-            whole.append(purity >= WHOLE_PURITY and taken[digit] >= WHOLE_COVERAGE and other < OTHER_PART)
-            images.append(_digit_image(piece, ink))
-            shapes.append(_shape(piece, height))
-    return np.stack(images), np.stack(shapes), np.asarray(whole)
+            held = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers))
+            digit = int(np.argmax(held))
+            pure = held[digit] >= WHOLE_PURITY * held.sum() and held[digit] >= WHOLE_COVERAGE * digit_ink[digit]
+            whole.append(pure and np.delete(held / digit_ink, digit).max(initial=0.0) < OTHER_PART)
+            pieces.append(piece)
+    return (*_piece_inputs(pieces, ink, height), np.asarray(whole))
