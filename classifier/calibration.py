@@ -155,9 +155,9 @@ def _head_inputs(classifier: Classifier, images28: np.ndarray) -> np.ndarray:
 def piece_network(classifier: Classifier, training: datasets.Split, rng: np.random.Generator, seed: int) -> Head:
     """Train the network that tells whether a piece cut from a drawn number is one whole digit (classifier/numbers.py).
 
-    It learns from every piece the reader tries on PIECE_NUMBERS numbers (fewer for a small training set)
-    of 2 to 4 training digits (synthetic.number_layers), TOUCHING_SHARE of them touching, each labelled whole or not by which
-    digit its ink comes from.
+    It learns from every piece the reader tries on PIECE_NUMBERS numbers (fewer for a small training
+    set) of 2 to 4 training digits (synthetic.number_layers), TOUCHING_SHARE of them touching, each piece
+    labelled whole or not by which digit its ink comes from.
     """
     count = min(PIECE_NUMBERS, max(20, len(training.labels) // 10))
     pieces = []

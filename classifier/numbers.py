@@ -43,8 +43,8 @@ NEAR = 0.15
 # Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
 # one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
 # most MAX_CUTS places are tried, each with one cut per slant in SLANTS (columns left per row down,
-# as handwriting leans; 0 is upright). A cut bends at most SEAM_REACH heights away from
-# its line, each column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
+# as handwriting leans; 0 is upright). A cut bends at most SEAM_REACH heights away from its line, each
+# column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
 # validation part of MNIST's training digits (bench/read_numbers.py --split validation).
 SINGLE_DIGIT_WIDTH = 0.6
 MAX_DIGIT_WIDTH = 1.3
@@ -233,26 +233,23 @@ def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[
     return {key: piece for key, piece in stretches.items() if piece.any()}, len(centres) - 1
 
 
-def _distinct(stretches: dict[tuple[int, int], np.ndarray]) -> tuple[list[tuple[int, int]], list[int]]:
-    """The stretches' keys and, for each, the index of the first that holds the same ink (cuts through one gap).
+def _distinct(stretches: dict[tuple[int, int], np.ndarray]) -> tuple[list[np.ndarray], dict[tuple[int, int], int]]:
+    """The stretches that hold different ink, in order, and for each key the index of its stretch among them.
 
-    Stretches alike are read once.
+    Cuts through one gap make stretches alike; each is read once.
     """
-    keys = list(stretches)
-    first: dict[bytes, int] = {}
-    return keys, [first.setdefault(stretches[key].tobytes(), index) for index, key in enumerate(keys)]
+    index_of: dict[bytes, int] = {}
+    pieces, which = [], {}
+    for key, piece in stretches.items():
+        which[key] = index_of.setdefault(piece.tobytes(), len(pieces))
+        if which[key] == len(pieces):
+            pieces.append(piece)
+    return pieces, which
 
 
 def _piece_inputs(pieces: list[np.ndarray], ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
     """What the model and its piece network read of pieces: their 28x28 images (N, 28, 28) and shapes (N, 2)."""
     return np.stack([_digit_image(piece, ink) for piece in pieces]), np.stack([_shape(piece, height) for piece in pieces])
-
-
-def _read_pieces(
-    pieces: list[np.ndarray], ink: np.ndarray, height: float, classify: Classify
-) -> tuple[list[Prediction], np.ndarray]:
-    """Read pieces as digits: their Predictions and the log-odds that each is one whole digit."""
-    return classify(*_piece_inputs(pieces, ink, height))
 
 
 def _best_split(
@@ -267,11 +264,10 @@ def _best_split(
     stretches, end = _stretches(group, ink, height)
     if end == 1 or not stretches:
         return [(group, None)]
-    keys, alike = _distinct(stretches)
-    read = sorted(set(alike))
-    reading = dict(zip(read, zip(*_read_pieces([stretches[keys[index]] for index in read], ink, height, classify))))
-    answers = {key: reading[index][0] for key, index in zip(keys, alike)}
-    score = {key: _piece_score(*reading[index]) for key, index in zip(keys, alike)}
+    pieces, which = _distinct(stretches)
+    predictions, whole = classify(*_piece_inputs(pieces, ink, height))
+    answers = {key: predictions[index] for key, index in which.items()}
+    score = {key: _piece_score(predictions[index], whole[index]) for key, index in which.items()}
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
     for j in range(1, end + 1):
         paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
@@ -322,7 +318,7 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
         )
     unread = [index for index, (_, prediction) in enumerate(pieces) if prediction is None]
     if unread:
-        predictions, _ = _read_pieces([pieces[index][0] for index in unread], ink, height, classify)
+        predictions, _ = classify(*_piece_inputs([pieces[index][0] for index in unread], ink, height))
         for index, prediction in zip(unread, predictions):
             pieces[index] = (pieces[index][0], prediction)
     scale = size[0] / ink.shape[1]
@@ -346,9 +342,7 @@ def labelled_pieces(layers: np.ndarray, working_size: int) -> tuple[np.ndarray, 
     groups, height = _digit_groups(ink)
     pieces, whole = [], []
     for group in groups:
-        stretches = _stretches(group, ink, height)[0]
-        keys, alike = _distinct(stretches)
-        for piece in (stretches[keys[index]] for index in sorted(set(alike))):
+        for piece in _distinct(_stretches(group, ink, height)[0])[0]:
             held = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers))
             digit = int(np.argmax(held))
             pure = held[digit] >= WHOLE_PURITY * held.sum() and held[digit] >= WHOLE_COVERAGE * digit_ink[digit]
