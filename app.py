@@ -29,7 +29,7 @@ st.sidebar.segmented_control(SWITCH_LABEL, list(LANGUAGES), default="en", format
 
 st.navigation(
     [
-        st.Page("views/draw.py", title=_("Draw a digit"), icon=":material/draw:", default=True),
+        st.Page("views/draw.py", title=_("Draw digits"), icon=":material/draw:", default=True),
         st.Page("views/upload.py", title=_("Upload clothing"), icon=":material/checkroom:"),
         st.Page("views/curves.py", title=_("Training curves"), icon=":material/show_chart:"),
         st.Page("views/explorer.py", title=_("Test-set explorer"), icon=":material/grid_view:"),

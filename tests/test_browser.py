@@ -162,7 +162,7 @@ def test_the_sidebar_leads_to_the_training_curves_which_show_charts(server, page
     links = page.locator('[data-testid="stSidebarNavLink"]')
     links.filter(has_text="Test-set explorer").wait_for(timeout=60_000)
     titles = " ".join(links.nth(i).inner_text() for i in range(links.count()))
-    assert all(title in titles for title in ("Draw a digit", "Upload clothing", "Training curves", "Test-set explorer"))
+    assert all(title in titles for title in ("Draw digits", "Upload clothing", "Training curves", "Test-set explorer"))
     links.filter(has_text="Training curves").click()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
     assert page.locator("h1").first.inner_text() == "Training curves"

@@ -1,4 +1,4 @@
-"""Draw a digit: the canvas, what the model sees, its answer and how sure it is."""
+"""The Draw page: one digit or a number on the canvas, what the model sees, its answer and how sure it is."""
 
 from __future__ import annotations
 
