@@ -8,8 +8,6 @@
    the frozen network's features, with a "none of these" output;
 3. sets the threshold on *validation* inputs made realistic, so that REJECTED_SHARE of them are
    rejected (the test set is never used);
-4. for drawings, trains the piece network that tells the number reader whether a piece is one whole
-   digit, on numbers composed from training digits;
 and writes `<stem>.domain.npz`; then it keeps the penultimate features of some training images with the
 images themselves, for the explanations' nearest neighbours (`<stem>.neighbours.npz`). Both are recorded
 in the manifest.
@@ -20,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from classifier import datasets, manifest, numbers, outliers, settings, synthetic, tasks
-from classifier.domain import DomainCheck, Head, head_inputs, piece_inputs, softmax
+from classifier import datasets, manifest, outliers, settings, synthetic, tasks
+from classifier.domain import DomainCheck, Head, head_inputs, softmax
 from classifier.errors import ClassifierError, DataError
 from classifier.explain import NEIGHBOURS_PER_CLASS, NeighbourIndex
 from classifier.files import write_atomically
@@ -34,8 +32,6 @@ REJECTED_SHARE = 0.015
 # How many inputs of each kind the domain network learns from and the threshold is set on.
 RAW_INSIDE, REALISTIC_INSIDE, OUTLIERS_PER_SOURCE, REALISTIC_VALIDATION = 6000, 3000, 500, 2000
 HIDDEN_UNITS, STEPS, LEARNING_RATE, WEIGHT_DECAY = 64, 2000, 0.01, 1e-4
-# The numbers the piece network of a drawing task learns from, and the share of them whose digits touch.
-PIECE_NUMBERS, TOUCHING_SHARE = 3000, 0.7
 ECE_BINS = 15
 
 
@@ -152,25 +148,6 @@ def _head_inputs(classifier: Classifier, images28: np.ndarray) -> np.ndarray:
     return head_inputs(outputs["logits"], outputs["features"])
 
 
-def piece_network(classifier: Classifier, training: datasets.Split, rng: np.random.Generator, seed: int) -> Head:
-    """Train the network that tells whether a piece cut from a drawn number is one whole digit (classifier/numbers.py).
-
-    It learns from every piece the reader tries on PIECE_NUMBERS numbers (fewer for a small training
-    set) of 2 to 4 training digits (synthetic.number_layers), TOUCHING_SHARE of them touching, each piece
-    labelled whole or not by which digit its ink comes from.
-    """
-    count = min(PIECE_NUMBERS, max(20, len(training.labels) // 10))
-    pieces = []
-    for _ in range(count):
-        chosen = rng.integers(0, len(training.labels), int(rng.integers(2, 5)))
-        layers = synthetic.number_layers(list(training.images[chosen]), rng, touching=bool(rng.random() < TOUCHING_SHARE))
-        pieces.append(numbers.labelled_pieces(layers, classifier.spec.working_size))
-    images, shapes, whole = (np.concatenate(parts) for parts in zip(*pieces))
-    outputs = classifier.outputs_batch(images)
-    inputs = piece_inputs(outputs["logits"], outputs["features"], shapes)
-    return _fit_head(inputs[whole], inputs[~whole], seed)
-
-
 def neighbour_index(classifier: Classifier, training: datasets.Split, rng: np.random.Generator) -> NeighbourIndex:
     """Features of NEIGHBOURS_PER_CLASS random training images of each class, with the images, for explanations."""
     picked = np.sort(
@@ -187,7 +164,7 @@ def neighbour_index(classifier: Classifier, training: datasets.Split, rng: np.ra
 
 
 def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir=None, seed: int = 1) -> dict[str, float | str]:
-    """Fit and write a model's temperature, domain network, threshold and (drawings) piece network; return what was measured."""
+    """Fit and write a model's temperature, domain network and threshold; return what was measured."""
     task = tasks.get(task)
     classifier = Classifier(task.name, model_kind, models_dir, domain_check=False)
     training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
@@ -215,8 +192,7 @@ def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir
     real_validation = classifier.outputs_batch(realistic_images(task, validation.images, REALISTIC_VALIDATION, rng)[0])
     real_scores = unset.scores(real_validation["logits"], real_validation["features"])
     threshold = float(np.quantile(real_scores, REJECTED_SHARE))
-    pieces = piece_network(classifier, training, rng, seed) if task.input_kind == "drawing" else None
-    check = DomainCheck(temperature, threshold, head, pieces)
+    check = DomainCheck(temperature, threshold, head)
 
     write_atomically(settings.model_path(task.name, model_kind, ".domain.npz", models_dir), check.to_bytes())
     index = neighbour_index(classifier, training, np.random.default_rng(seed))

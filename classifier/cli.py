@@ -35,15 +35,23 @@ def _make_sample(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from classifier import training
 
-    metrics = training.train(
-        args.task,
-        args.model,
-        epochs=args.epochs,
-        seed=args.seed,
-        limit=args.limit,
-        models_dir=args.models_dir,
-        data_dir=args.data_dir,
-    )
+    options = {
+        "epochs": args.epochs,
+        "seed": args.seed,
+        "limit": args.limit,
+        "models_dir": args.models_dir,
+        "data_dir": args.data_dir,
+    }
+    if args.model == settings.NUMBER_READER:
+        if tasks.get(args.task).input_kind != "drawing":
+            print(
+                f"error: the {args.task} task reads pictures of one item; only drawing tasks have a number reader.",
+                file=sys.stderr,
+            )
+            return 2
+        metrics = training.train_number_reader(args.task, **options)
+    else:
+        metrics = training.train(args.task, args.model, **options)
     print(json.dumps({key: metrics[key] for key in ("task", "model", "test_accuracy", "test_loss", "epochs")}))
     return 0
 
@@ -140,14 +148,18 @@ def _model_table(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from classifier.training import NUMBER_READER_EPOCHS
+
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     data_help = f"data folder (default: ${settings.DATA_DIR_ENV} or {settings.DEFAULT_DATA_DIR})"
     models_help = f"models folder (default: $CLASSIFIER_MODELS_DIR or {settings.MODELS_DIR})"
 
-    def task_options(command: argparse.ArgumentParser, model_required: bool) -> None:
+    def task_options(
+        command: argparse.ArgumentParser, model_required: bool, kinds: tuple[str, ...] = settings.MODEL_KINDS
+    ) -> None:
         command.add_argument("--task", required=True, choices=tasks.names())
-        command.add_argument("--model", choices=settings.MODEL_KINDS, required=model_required, default="cnn")
+        command.add_argument("--model", choices=kinds, required=model_required, default="cnn")
 
     fetch = commands.add_parser("fetch-data", help="download and verify every task's dataset (MNIST, Fashion-MNIST)")
     fetch.add_argument("--data-dir", help=data_help)
@@ -157,9 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--data-dir", help=data_help)
     sample.set_defaults(run=_make_sample)
 
-    train = commands.add_parser("train", help="train a model and write its files under assets/models/")
-    task_options(train, model_required=True)
+    train = commands.add_parser(
+        "train",
+        help=f"train a model (--model {settings.NUMBER_READER}: a task's number reader); write its files in assets/models/",
+    )
+    task_options(train, model_required=True, kinds=(*settings.MODEL_KINDS, settings.NUMBER_READER))
     defaults = "; ".join(f"{task.name} {kind}: {epochs}" for task in tasks.all_tasks() for kind, epochs in task.epochs.items())
+    defaults += f"; a number reader: {NUMBER_READER_EPOCHS}"
     train.add_argument("--epochs", type=int, help=f"epochs (default: {defaults})")
     train.add_argument("--seed", type=int, default=1)
     train.add_argument("--limit", type=int, help="train on only this many images (for quick checks)")

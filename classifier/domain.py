@@ -8,9 +8,7 @@ Each model ships a `<stem>.domain.npz` (made by classifier/calibration.py, liste
   exposure, Hendrycks et al. 2019), whose output is the domain score: higher = more like the
   training data;
 - `threshold`: below it, the input is out of domain. It is set on validation inputs so that at most
-  2 % of real drawings or photos are rejected;
-- for drawings, `piece_*`: a second small network of the same shape that tells whether a piece cut from
-  a drawn number is one whole digit (classifier/numbers.py).
+  2 % of real drawings or photos are rejected.
 
 Only NumPy: serving stays free of TensorFlow.
 """
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import manifest, settings, tasks
+from classifier import manifest, settings
 from classifier.errors import ModelFileError
 
 
@@ -42,11 +40,6 @@ def log_sum_exp(logits: np.ndarray) -> np.ndarray:
 def head_inputs(logits: np.ndarray, features: np.ndarray) -> np.ndarray:
     """What the domain network reads: the penultimate features, the logits and their log-sum-exp."""
     return np.concatenate([features, logits, log_sum_exp(logits)[:, None]], axis=1).astype(np.float32)
-
-
-def piece_inputs(logits: np.ndarray, features: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-    """What the piece network reads: the domain network's inputs and the piece's width and height (numbers._shape)."""
-    return np.concatenate([head_inputs(logits, features), np.asarray(shapes, dtype=np.float32)], axis=1)
 
 
 @dataclass(frozen=True)
@@ -67,16 +60,11 @@ class Head:
 
 @dataclass(frozen=True)
 class DomainCheck:
-    """The temperature, the domain network and the threshold of one model, and, for drawings, its piece network.
-
-    The piece network (classifier/numbers.py) tells whether a piece cut from a number is one whole digit;
-    tasks whose inputs are photos have none.
-    """
+    """The temperature, the domain network and the threshold of one model."""
 
     temperature: float
     threshold: float
     head: Head
-    pieces: Head | None = None
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities."""
@@ -86,17 +74,9 @@ class DomainCheck:
         """How much each input looks like the training data: higher = more alike; below `threshold` = out of domain."""
         return self.head(head_inputs(logits, features))
 
-    def whole_digit_odds(self, logits: np.ndarray, features: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-        """The log-odds that each piece cut from a drawn number is one whole digit; 0 (even odds) without a piece network."""
-        if self.pieces is None:
-            return np.zeros(len(logits), dtype=np.float32)
-        return self.pieces(piece_inputs(logits, features, shapes))
-
     def to_bytes(self) -> bytes:
         arrays = {"temperature": self.temperature, "threshold": self.threshold}
-        for prefix, head in (("", self.head), ("piece_", self.pieces)):
-            if head is not None:
-                arrays.update({prefix + field.name: getattr(head, field.name) for field in fields(Head)})
+        arrays.update({field.name: getattr(self.head, field.name) for field in fields(Head)})
         buffer = io.BytesIO()
         np.savez(buffer, **{name: np.asarray(value, dtype=np.float32) for name, value in arrays.items()})
         return buffer.getvalue()
@@ -105,17 +85,13 @@ class DomainCheck:
     def from_bytes(cls, content: bytes) -> DomainCheck:
         with np.load(io.BytesIO(content), allow_pickle=False) as arrays:
             temperature, threshold = float(arrays["temperature"]), float(arrays["threshold"])
-            heads = {
-                prefix: Head(
-                    **{field.name: arrays[prefix + field.name] for field in fields(Head) if field.name != "output_bias"},
-                    output_bias=float(arrays[prefix + "output_bias"]),
-                )
-                for prefix in ("", "piece_")
-                if prefix + "mean" in arrays
-            }
+            head = Head(
+                **{field.name: arrays[field.name] for field in fields(Head) if field.name != "output_bias"},
+                output_bias=float(arrays["output_bias"]),
+            )
         if not temperature > 0 or not np.isfinite(threshold):
             raise ValueError(f"temperature {temperature} and threshold {threshold} are not usable")
-        return cls(temperature, threshold, heads[""], heads.get("piece_"))
+        return cls(temperature, threshold, head)
 
 
 def load(task: str, model_kind: str, models_dir: Path | None = None) -> DomainCheck:
@@ -124,9 +100,6 @@ def load(task: str, model_kind: str, models_dir: Path | None = None) -> DomainCh
     recreate = settings.recreate_hint(task, model_kind, "calibrate")
     content = manifest.verified_bytes(path, task, model_kind, recreate)
     try:
-        check = DomainCheck.from_bytes(content)
+        return DomainCheck.from_bytes(content)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"The calibration file {path} is damaged ({error}). {recreate}") from error
-    if check.pieces is None and tasks.get(task).input_kind == "drawing":
-        raise ModelFileError(f"The calibration file {path} has no piece network for reading numbers (it is older). {recreate}")
-    return check

@@ -132,6 +132,33 @@ class _LiteRTBackend:
         return outputs
 
 
+class NumberReader:
+    """A drawing task's number reader (classifier/numbers.py), as served: LiteRT, one line at a time, behind a lock."""
+
+    def __init__(self, task: str, models_dir: Path | None = None) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        path = settings.model_path(task, settings.NUMBER_READER, ".tflite", models_dir)
+        content = manifest.verified_bytes(path, task, settings.NUMBER_READER)
+        try:
+            self._interpreter = Interpreter(model_content=content, num_threads=1)
+            self._interpreter.allocate_tensors()
+            self._input = self._interpreter.get_input_details()[0]["index"]
+            self._output = self._interpreter.get_output_details()[0]["index"]
+            self._interpreter.set_tensor(self._input, np.zeros((1, numbers.LINE_HEIGHT, numbers.LINE_WIDTH, 1), np.float32))
+        except (ValueError, RuntimeError) as error:
+            recreate = settings.recreate_hint(task, settings.NUMBER_READER)
+            raise ModelFileError(f"The number reader {path} cannot be loaded ({error}). {recreate}") from error
+        self._lock = threading.Lock()
+
+    def __call__(self, line: np.ndarray) -> np.ndarray:
+        """The logits (FRAMES, 11) of one (LINE_HEIGHT, LINE_WIDTH) line in 0..1."""
+        with self._lock:
+            self._interpreter.set_tensor(self._input, np.asarray(line, dtype=np.float32)[None, :, :, None])
+            self._interpreter.invoke()
+            return self._interpreter.get_tensor(self._output)[0].copy()
+
+
 class _KerasBackend:
     """The fallback when a model has no LiteRT file: the Keras model, loaded in safe mode.
 
@@ -196,6 +223,8 @@ class Classifier:
         self._models_dir = models_dir
         self._neighbours: explain.NeighbourIndex | None = None
         self._neighbours_lock = threading.Lock()
+        self._number_reader: NumberReader | None = None
+        self._number_reader_lock = threading.Lock()
 
     @property
     def backend(self) -> str:
@@ -284,19 +313,22 @@ class Classifier:
     ) -> numbers.Number:
         """Read a number of 1 to MAX_DIGITS digits written left to right (tasks whose input is a drawing).
 
-        Raises what `predict` raises, and NumberError when there are more digits than a number may have.
+        Raises what `predict` raises, NumberError when there are more digits than a number may have, and
+        ModelFileError when the task's number reader (which reads touching digits) is missing or damaged.
         """
         if self.spec.input_kind != "drawing":
             raise ValueError(f"The {self.task} task reads pictures of one item, not numbers.")
         image, name = decoded(image, name)
 
-        def classify(images28: np.ndarray, shapes: np.ndarray) -> tuple[list[Prediction], np.ndarray]:
-            outputs = self.outputs_batch(images28)
-            odds = self.domain.whole_digit_odds(outputs["logits"], outputs["features"], shapes)
-            return self._predictions(images28, outputs, adapter), odds
+        with self._number_reader_lock:
+            if self._number_reader is None:
+                self._number_reader = NumberReader(self.task, self._models_dir)
+
+        def classify(images28: np.ndarray) -> list[Prediction]:
+            return self._predictions(images28, self.outputs_batch(images28), adapter)
 
         with empty_named(name):
-            return numbers.read(image, self.spec.working_size, classify)
+            return numbers.read(image, self.spec.working_size, classify, self._number_reader)
 
     def explain(
         self,

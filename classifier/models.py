@@ -1,4 +1,4 @@
-"""The two architectures, as Keras Sequential models: the tutorial MLP and a widened tutorial CNN.
+"""The two architectures, as Keras Sequential models: the tutorial MLP and a widened tutorial CNN; and the number reader.
 
 Each builder takes the task, whose class count sets the output and whose `cnn` shape sets the CNN
 (classifier/tasks.py). With training.py, the only module that imports Keras.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from classifier import tasks
+from classifier import numbers, tasks
 from classifier.settings import IMAGE_SIZE
 
 input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
@@ -74,6 +74,39 @@ def build_cnn(task: tasks.Task) -> keras.Sequential:
 
 
 BUILDERS = {"cnn": build_cnn, "mlp": build_mlp}
+
+
+def build_number_reader(task: tasks.Task) -> keras.Model:
+    """The number reader of a drawing task (classifier/numbers.py): a line of touching digits -> per-frame logits.
+
+    Three convolution blocks shrink the (LINE_HEIGHT, LINE_WIDTH) line to one column of 96 features
+    per FRAME_WIDTH columns; two 1-D convolutions along the line (each frame then sees about 1.5 digits'
+    width) and a Dense layer give each frame's logits for the task's classes and, last, BLANK ("between
+    digits"), as CTC training wants them.
+    """
+
+    def block(filters: int, pool: tuple[int, int]) -> list[layers.Layer]:
+        return [
+            layers.Conv2D(filters, kernel_size=(3, 3), padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.Activation("relu"),
+            layers.MaxPooling2D(pool_size=pool),
+        ]
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(numbers.LINE_HEIGHT, numbers.LINE_WIDTH, 1)),
+            *block(32, (2, 2)),
+            *block(64, (2, 2)),
+            *block(96, (numbers.LINE_HEIGHT // 4, 1)),
+            layers.Reshape((numbers.FRAMES, 96)),
+            layers.Conv1D(128, kernel_size=5, padding="same", activation="relu"),
+            layers.Dropout(0.2),
+            layers.Conv1D(128, kernel_size=5, padding="same", activation="relu"),
+            layers.Dense(task.num_classes + 1),
+        ],
+        name="number_reader",
+    )
 
 
 # The layers whose output a learner is shown (classifier/explain.py), by Keras class: the activation

@@ -2,35 +2,44 @@
 
 The strokes are found as connected blobs of ink. Short blobs (a 5's bar drawn apart, a flag, a
 dot) join the digit they overlap or touch, blobs one above the other are one digit, specks far from
-every digit are dropped. A blob wide enough to hold touching digits is cut in each way its width
-allows (each cut along the path across the least ink, starting near a column with little ink), and
-the way wins whose pieces are likeliest to be whole digits read right: the model's probability of
-its answer times the probability, from the model's piece network (classifier/domain.py, trained on
-composed numbers by classifier/calibration.py), that the piece is one whole digit. Each digit is
-made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink) and classified; the number is the
-digits in order, and its confidence the product of theirs.
+every digit are dropped. A group of blobs as narrow as one digit is that digit. A wider one may hold
+digits that touch: the task's number reader reads it whole, without cutting it first. That is a
+small CNN that looks along the group and says, every few columns, which digit it sees or that it is
+between digits. It was trained with CTC (Graves et al. 2006) on runs of touching training digits
+(classifier/training.py, classifier/models.py). The group is then cut between the digits it found,
+each cut along the path across the least ink; a wide group that the chosen model reads confidently
+as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink) and classified by
+the chosen model, which gives its picture and domain check; a digit of a touching group keeps the
+number reader's answer and probabilities. The number is the digits in order, and its confidence
+the product of theirs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PIL import Image as PILImage
 from scipy import ndimage
 
+from classifier.domain import softmax
 from classifier.errors import EmptyImageError, NumberError
-from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, as_uint8, digit_from_ink, ink_map
+from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, digit_from_ink, ink_map
+from classifier.settings import IMAGE_SIZE
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from classifier.inference import Prediction
 
-# Reads (N, 28, 28) pieces of shapes (N, 2) (`_shape`): their Predictions, and the log-odds that each is one
-# whole digit (the model's piece network, classifier/domain.py).
-Classify = Callable[[np.ndarray, np.ndarray], "tuple[list[Prediction], np.ndarray]"]
+# Reads (N, 28, 28) digits: their Predictions by the chosen model.
+Classify = Callable[[np.ndarray], "list[Prediction]"]
+# The number reader: a line image (LINE_HEIGHT, LINE_WIDTH) in 0..1 -> its logits (FRAMES, 11), one
+# row per FRAME_WIDTH columns of the line, for the ten digits and BLANK (between digits).
+ReadLine = Callable[[np.ndarray], np.ndarray]
 
 # The most digits a number may have.
 MAX_DIGITS = 8
@@ -40,26 +49,22 @@ SAME_DIGIT_OVERLAP = 0.5
 # one further than NEAR tallest heights from every digit is a speck.
 PART_HEIGHT = 0.45
 NEAR = 0.15
-# Touching digits, in units of the digits' median height: a group narrower than SINGLE_DIGIT_WIDTH is
-# one digit; one digit is at most MAX_DIGIT_WIDTH wide; cuts are at least MIN_CUT_GAP apart and at
-# most MAX_CUTS places are tried, each with one cut per slant in SLANTS (columns left per row down,
-# as handwriting leans; 0 is upright). A cut bends at most SEAM_REACH heights away from its line, each
-# column away costing SEAM_STRAIGHTNESS of a pixel of ink. All chosen on numbers composed from the
-# validation part of MNIST's training digits (bench/read_numbers.py --split validation).
-SINGLE_DIGIT_WIDTH = 0.6
-MAX_DIGIT_WIDTH = 1.3
-MIN_CUT_GAP = 0.12
-MAX_CUTS = 10
+# A group narrower than SINGLE_DIGIT_WIDTH of the digits' median height is one digit; a wider one goes
+# to the number reader. One at most ONE_DIGIT_WIDTH heights wide is one wide digit all the same when
+# the chosen model reads it whole as a digit in its domain with at least ONE_DIGIT_CONFIDENCE (the
+# reader, for all its skill with touching digits, sometimes finds two in one wide digit). All three
+# chosen on numbers composed from the validation part of MNIST's training digits
+# (bench/read_numbers.py --split validation).
+SINGLE_DIGIT_WIDTH, ONE_DIGIT_WIDTH, ONE_DIGIT_CONFIDENCE = 0.6, 1.2, 0.99
+# What the number reader reads: a group's ink LINE_INK_HEIGHT pixels tall, from the left of a line
+# MAX_DIGITS digits wide; it answers once per FRAME_WIDTH columns.
+LINE_HEIGHT, LINE_INK_HEIGHT, LINE_WIDTH, FRAME_WIDTH = IMAGE_SIZE, 24, MAX_DIGITS * IMAGE_SIZE, 4
+FRAMES = LINE_WIDTH // FRAME_WIDTH
+BLANK = 10
+# A cut between two touching digits bends at most SEAM_REACH heights away from the column the number
+# reader puts between them, each column away costing SEAM_STRAIGHTNESS of a pixel of ink.
 SEAM_REACH = 0.2
 SEAM_STRAIGHTNESS = 0.1
-SLANTS = (0.0, 0.4)
-# For training the piece network: a piece is one whole digit when at least WHOLE_PURITY of its ink is
-# one digit's, it holds at least WHOLE_COVERAGE of that digit's ink, and less than OTHER_PART of any
-# other digit's. The looser share a whole digit may miss or take is what a cut through touching
-# strokes cannot help.
-WHOLE_PURITY = 0.6
-WHOLE_COVERAGE = 0.75
-OTHER_PART = 0.25
 # Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
 EDGE = 2
 
@@ -145,33 +150,16 @@ def _digit_image(piece: np.ndarray, ink: np.ndarray) -> np.ndarray:
     return digit_from_ink(np.where(near, ink, 0)[top:bottom, left:right])
 
 
-def _cut_candidates(profile: np.ndarray, left: int, right: int, height: float) -> list[int]:
-    """Columns where a touching group may be cut: the local minima of its ink, at most MAX_CUTS, apart from each other."""
-    smooth = ndimage.uniform_filter1d(profile, 3)
-    inside = np.arange(left + 1, right - 1)
-    minima = inside[(smooth[inside] <= smooth[inside - 1]) & (smooth[inside] <= smooth[inside + 1])]
-    chosen: list[int] = []
-    for column in minima[np.argsort(smooth[minima], kind="stable")]:
-        if all(abs(column - other) >= MIN_CUT_GAP * height for other in chosen):
-            chosen.append(int(column))
-        if len(chosen) == MAX_CUTS:
-            break
-    return sorted(chosen)
+def _seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
+    """The cut from top to bottom near `column` that crosses the least ink: its column in each row.
 
-
-def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0, middle: float = 0.0) -> np.ndarray:
-    """The cut from top to bottom near a line through `column` that crosses the least ink: its column in each row.
-
-    The line passes `column` at row `middle` and leans `slant` columns to the left per row down (the way
-    handwriting leans). Dynamic
-    programming over rows (seam carving): the cut moves at most one column per row relative to the
-    line, stays within `reach` columns of it and, where ink costs nothing, stays on it (a small cost
-    per column away).
+    Dynamic programming over rows (seam carving): the cut moves at most one column per row, stays
+    within `reach` columns of `column` and, where ink costs nothing, stays on it (a small cost per
+    column away).
     """
     rows = np.arange(len(ink))
     offsets = np.arange(-reach, reach + 1)
-    line = column - np.round(slant * (rows - middle)).astype(np.int64)
-    columns = np.clip(line[:, None] + offsets[None, :], 0, ink.shape[1] - 1)
+    columns = np.clip(column + offsets[None, :].repeat(len(ink), axis=0), 0, ink.shape[1] - 1)
     cost = ink[rows[:, None], columns] + SEAM_STRAIGHTNESS * np.abs(offsets)[None, :] / max(reach, 1)
     total = cost.copy()
     came_from = np.zeros(cost.shape, dtype=np.int64)
@@ -186,97 +174,83 @@ def _seam(ink: np.ndarray, column: int, reach: int, slant: float = 0.0, middle: 
     return columns[rows, index]
 
 
-def _piece_score(answer: Prediction, whole: float) -> float:
-    """How likely a piece is one whole digit read right: log P(answer) + log P(one whole digit).
+def line_image(ink: np.ndarray) -> tuple[np.ndarray, float]:
+    """What the number reader reads of some ink: a (LINE_HEIGHT, LINE_WIDTH) line in 0..1, and the scale it was drawn at.
 
-    `whole` is the piece network's log-odds (trained with whole and other pieces weighing the same):
-    two digits read as one, or half of one, or a digit with a part of its neighbour, get low odds.
+    The ink's bounding box is scaled to LINE_INK_HEIGHT pixels tall (narrower if it would not fit
+    the line's width) and put at the line's left, centred in height.
     """
-    return float(np.log(max(answer.confidence, 1e-9)) - np.logaddexp(0.0, -whole))
+    (top, bottom), (left, right) = _rows(ink > INK_THRESHOLD), _columns(ink > INK_THRESHOLD)
+    crop = ink[top:bottom, left:right].astype(np.float32)
+    scale = min(LINE_INK_HEIGHT / crop.shape[0], LINE_WIDTH / crop.shape[1])
+    height, width = (max(1, round(side * scale)) for side in crop.shape)
+    resized = np.asarray(PILImage.fromarray(crop, mode="F").resize((width, height), PILImage.Resampling.BILINEAR))
+    line = np.zeros((LINE_HEIGHT, LINE_WIDTH), dtype=np.float32)
+    offset = (LINE_HEIGHT - height) // 2
+    line[offset : offset + height, :width] = np.clip(resized, 0.0, 1.0)
+    return line, scale
 
 
-def _shape(piece: np.ndarray, height: float) -> np.ndarray:
-    """A piece's width and height in units of the number's digit height."""
-    (top, bottom), (left, right) = _rows(piece), _columns(piece)
-    return np.array([(right - left) / height, (bottom - top) / height], dtype=np.float32)
+def decode(logits: np.ndarray) -> list[tuple[int, int, int, np.ndarray]]:
+    """The digits in the number reader's answer for one line (greedy CTC decoding), left to right.
+
+    Each is (digit, first frame, last frame, its ten probabilities): a digit is a run of frames
+    whose likeliest answer is that digit, and its probabilities are those of its surest frame,
+    renormalised over the ten digits.
+    """
+    probabilities = softmax(logits)
+    best = probabilities.argmax(axis=1)
+    digits = []
+    for frame, answer in enumerate(best):
+        if answer == BLANK:
+            continue
+        if frame and best[frame - 1] == answer:
+            digit, first, _, surest = digits[-1]
+            if probabilities[frame, answer] > surest[answer]:
+                surest = probabilities[frame]
+            digits[-1] = (digit, first, frame, surest)
+        else:
+            digits.append((int(answer), frame, frame, probabilities[frame]))
+    return [(digit, first, last, surest[:BLANK] / surest[:BLANK].sum()) for digit, first, last, surest in digits]
 
 
-def _stretches(group: np.ndarray, ink: np.ndarray, height: float) -> tuple[dict[tuple[int, int], np.ndarray], int]:
-    """Every stretch of a group that may be one digit, keyed by the cuts it lies between, and the index of the last cut.
+def _digits_of(
+    group: np.ndarray, ink: np.ndarray, height: float, read_line: ReadLine, classify: Classify
+) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The digits of a group: itself when it is one digit, else those the number reader finds, cut apart.
 
-    Classic over-segmentation: cuts are tried near the minima of the group's ink, column by column,
-    each following the path across the least ink (`_seam`) near an upright or a leaning line, so that
-    it passes between slanted digits where a straight cut would slice one. Every stretch between two
-    cuts narrower than MAX_DIGIT_WIDTH heights may be a digit. A group narrower than SINGLE_DIGIT_WIDTH
-    is one stretch.
+    Returns (piece, the number reader's probabilities or None) per digit, left to right. A wide group
+    is one piece too when the reader finds fewer than two digits in it, when the model reads it as one
+    digit (ONE_DIGIT_WIDTH, ONE_DIGIT_CONFIDENCE), or when no cut gives every digit some ink.
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
-        return {(0, 1): group}, 1
-    inked = ink * group
-    cuts = [(centre, slant) for centre in _cut_candidates(inked.sum(axis=0), left, right, height) for slant in SLANTS]
-    centres = [left, *(centre for centre, _ in cuts), right]
-    reach = max(1, round(SEAM_REACH * height))
-    middle = sum(_rows(group)) / 2
+        return [(group, None)]
+    near = np.where(ndimage.binary_dilation(group, iterations=EDGE), ink, 0.0)
+    line, scale = line_image(near)
+    found = decode(read_line(line))
+    if len(found) < 2:
+        return [(group, None)]
+    if right - left <= ONE_DIGIT_WIDTH * height:
+        whole = classify(_digit_image(group, ink)[None])[0]
+        if whole.in_domain and whole.confidence >= ONE_DIGIT_CONFIDENCE:
+            return [(group, None)]
+    # CTC puts a digit's answer where the reader has seen enough of it, often at its right edge: the
+    # cuts go between the runs' centres, shifted so that the centres' mean is the ink's centre.
+    centres = np.array([FRAME_WIDTH * (first + last + 1) / 2 for _, first, last, _ in found])
+    shift = centres.mean() - np.average(np.arange(LINE_WIDTH), weights=line.sum(axis=0))
+    start = _columns(near > INK_THRESHOLD)[0]
+    boundaries = np.clip(np.round(start + ((centres[:-1] + centres[1:]) / 2 - shift) / scale), left + 1, right - 1).astype(int)
     columns = np.arange(group.shape[1])[None, :]
-    # Each cut as a mask of what lies left of it; the group's two ends are straight.
-    left_of = [columns < left]
-    left_of += [columns < _seam(inked, centre, reach, slant, middle)[:, None] for centre, slant in cuts]
-    left_of.append(columns < right)
-    # A stretch lies between two cuts at different places that do not cross on the ink.
-    stretches = {
-        (i, j): group & left_of[j] & ~left_of[i]
-        for i in range(len(centres))
-        for j in range(i + 1, len(centres))
-        if 0 < centres[j] - centres[i] <= MAX_DIGIT_WIDTH * height and not (group & left_of[i] & ~left_of[j]).any()
-    }
-    return {key: piece for key, piece in stretches.items() if piece.any()}, len(centres) - 1
-
-
-def _distinct(stretches: dict[tuple[int, int], np.ndarray]) -> tuple[list[np.ndarray], dict[tuple[int, int], int]]:
-    """The stretches that hold different ink, in order, and for each key the index of its stretch among them.
-
-    Cuts through one gap make stretches alike; each is read once.
-    """
-    index_of: dict[bytes, int] = {}
-    pieces, which = [], {}
-    for key, piece in stretches.items():
-        which[key] = index_of.setdefault(piece.tobytes(), len(pieces))
-        if which[key] == len(pieces):
-            pieces.append(piece)
-    return pieces, which
-
-
-def _piece_inputs(pieces: list[np.ndarray], ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
-    """What the model and its piece network read of pieces: their 28x28 images (N, 28, 28) and shapes (N, 2)."""
-    return np.stack([_digit_image(piece, ink) for piece in pieces]), np.stack([_shape(piece, height) for piece in pieces])
-
-
-def _best_split(
-    group: np.ndarray, ink: np.ndarray, height: float, classify: Classify
-) -> list[tuple[np.ndarray, Prediction | None]]:
-    """Split a group into the digits whose reading is likeliest: itself, or several touching digits.
-
-    Returns (piece, its Prediction) for each digit; the Prediction is None where the piece was not read yet.
-    Each stretch (`_stretches`) is read as a digit and scored by `_piece_score`; the chain of stretches
-    from the group's left end to its right end with the best total wins (dynamic programming).
-    """
-    stretches, end = _stretches(group, ink, height)
-    if end == 1 or not stretches:
-        return [(group, None)]
-    pieces, which = _distinct(stretches)
-    predictions, whole = classify(*_piece_inputs(pieces, ink, height))
-    answers = {key: predictions[index] for key, index in which.items()}
-    score = {key: _piece_score(predictions[index], whole[index]) for key, index in which.items()}
-    best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
-    for j in range(1, end + 1):
-        paths = [(best[i][0] + score[i, j], [*best[i][1], (i, j)]) for i in range(j) if i in best and (i, j) in score]
-        if paths:
-            best[j] = max(paths, key=lambda path: path[0])
-    # With no chain of digit-wide stretches (a wide scribble), the group stays whole.
-    if end not in best:
-        return [(group, None)]
-    return [(stretches[key], answers[key]) for key in best[end][1]]
+    for cut in (
+        lambda boundary: _seam(ink * group, boundary, max(1, round(SEAM_REACH * height)))[:, None],
+        lambda boundary: boundary,
+    ):
+        left_of = [columns < cut(boundary) for boundary in boundaries]
+        pieces = [group & ~before & after for before, after in zip([columns < 0, *left_of], [*left_of, columns < right])]
+        if all(piece.any() for piece in pieces):
+            return [(piece, probabilities) for piece, (_, _, _, probabilities) in zip(pieces, found)]
+    return [(group, None)]
 
 
 def _working_size(size: tuple[int, int], working_size: int) -> int:
@@ -288,13 +262,19 @@ def _full_contrast(ink: np.ndarray) -> np.ndarray:
     return np.minimum(ink / max(float(ink.max()), MIN_CONTRAST), 1.0)
 
 
+def drawing_line(drawing: np.ndarray, working_size: int) -> np.ndarray:
+    """The number reader's line for a whole drawn number (`line_image` of its ink as `read` sees it), to train the reader on."""
+    ink = ink_map(drawing, _working_size(drawing.shape[:2][::-1], working_size))
+    return line_image(_full_contrast(ink))[0]
+
+
 def _digit_groups(ink: np.ndarray) -> tuple[list[np.ndarray], float]:
     """The groups of blobs that are digits or runs of touching digits (`_group`), and the digits' median height."""
     groups = _group(_blobs(ink > INK_THRESHOLD))
     return groups, float(np.median([np.subtract(*_rows(group)[::-1]) for group in groups]))
 
 
-def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify) -> Number:
+def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify, read_line: ReadLine) -> Number:
     """Read a drawing of a number: split it into digits, left to right, and classify each.
 
     Raises EmptyImageError when nothing is drawn and NumberError when there are more than MAX_DIGITS digits.
@@ -310,42 +290,21 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify)
             f"Found {len(groups)} separate marks, more than the {MAX_DIGITS} digits a number may have. "
             "Clear the canvas and write at most 8 digits side by side."
         )
-    pieces = [split for group in groups for split in _best_split(group, ink, height, classify)]
+    pieces = [digit for group in groups for digit in _digits_of(group, ink, height, read_line, classify)]
     if len(pieces) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(pieces)} digits, more than the {MAX_DIGITS} a number may have. "
             "Clear the canvas and write at most 8 digits side by side."
         )
-    unread = [index for index, (_, prediction) in enumerate(pieces) if prediction is None]
-    if unread:
-        predictions, _ = classify(*_piece_inputs([pieces[index][0] for index in unread], ink, height))
-        for index, prediction in zip(unread, predictions):
-            pieces[index] = (pieces[index][0], prediction)
+    predictions = classify(np.stack([_digit_image(piece, ink) for piece, _ in pieces]))
     scale = size[0] / ink.shape[1]
     digits = []
-    for piece, prediction in pieces:
+    for (piece, probabilities), prediction in zip(pieces, predictions):
+        if probabilities is not None:
+            label = int(np.argmax(probabilities))
+            prediction = dataclasses.replace(
+                prediction, label=label, class_name=str(label), probabilities=probabilities.astype(np.float32), example=None
+            )
         (top, bottom), (left, right) = _rows(piece), _columns(piece)
         digits.append(Digit(tuple(int(round(value * scale)) for value in (left, top, right, bottom)), prediction))
     return Number(tuple(digits))
-
-
-def labelled_pieces(layers: np.ndarray, working_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every piece `read` tries on a number drawn one digit per layer (synthetic.number_layers), for the piece network.
-
-    Returns the pieces' 28x28 images (N, 28, 28) in 0..1, their shapes (N, 2) and whether each is one
-    whole digit (N,), by which digit's layer each pixel of ink comes from.
-    """
-    longest = _working_size(layers.shape[1:][::-1], working_size)
-    ink = _full_contrast(ink_map(as_uint8(layers.max(axis=0)), longest))
-    owner = np.stack([ink_map(as_uint8(layer), longest) for layer in layers]).argmax(axis=0)
-    digit_ink = np.maximum(np.bincount(owner.ravel(), weights=ink.ravel(), minlength=len(layers)), 1e-9)
-    groups, height = _digit_groups(ink)
-    pieces, whole = [], []
-    for group in groups:
-        for piece in _distinct(_stretches(group, ink, height)[0])[0]:
-            held = np.bincount(owner[piece], weights=ink[piece], minlength=len(layers))
-            digit = int(np.argmax(held))
-            pure = held[digit] >= WHOLE_PURITY * held.sum() and held[digit] >= WHOLE_COVERAGE * digit_ink[digit]
-            whole.append(pure and np.delete(held / digit_ink, digit).max(initial=0.0) < OTHER_PART)
-            pieces.append(piece)
-    return (*_piece_inputs(pieces, ink, height), np.asarray(whole))

@@ -21,6 +21,8 @@ NUMBER_CANVAS = (700, 240)
 
 # The two architectures every task has (built in classifier/models.py).
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
+# The model kind of a drawing task's number reader, which reads touching digits whole (classifier/numbers.py).
+NUMBER_READER = "numbers"
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 MODELS_DIR = Path(os.environ.get("CLASSIFIER_MODELS_DIR", ASSETS_DIR / "models"))
@@ -50,8 +52,9 @@ def check_model_kind(model_kind: str) -> None:
 
 
 def model_stem(task: str, model_kind: str) -> str:
-    """Return the file stem of a model, e.g. 'digits-cnn'."""
-    check_model_kind(model_kind)
+    """Return the file stem of a model, e.g. 'digits-cnn', or of a number reader, 'digits-numbers'."""
+    if model_kind != NUMBER_READER:
+        check_model_kind(model_kind)
     return f"{tasks.get(task).name}-{model_kind}"
 
 

@@ -15,9 +15,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from classifier import settings, tasks
+from classifier import numbers, settings, tasks
 from classifier.files import write_atomically
 from classifier.settings import CANVAS_SIZE, IMAGE_SIZE, NUMBER_CANVAS
+
+# The numbers the number reader learns from (`number_lines`): at most this many digits, this share touching.
+NUMBER_LINE_DIGITS, TOUCHING_LINES = 5, 0.85
 
 POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
 
@@ -124,6 +127,25 @@ def number_layers(
         layers[index, rows, left : left + stroke.shape[1]] = stroke
         left += stroke.shape[1]
     return layers
+
+
+def number_lines(
+    digits28: np.ndarray, labels: np.ndarray, count: int, rng: np.random.Generator, working_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """`count` numbers of 1 to NUMBER_LINE_DIGITS of these digits, as the number reader reads them, to train it on.
+
+    Each is written as `canvas_number` writes it, TOUCHING_LINES of them touching, then made a line
+    (numbers.drawing_line). Returns the lines (count, LINE_HEIGHT, LINE_WIDTH) as uint8 and their
+    digits' labels (count, MAX_DIGITS), -1 after the last digit.
+    """
+    lines = np.zeros((count, numbers.LINE_HEIGHT, numbers.LINE_WIDTH), dtype=np.uint8)
+    digits = np.full((count, numbers.MAX_DIGITS), -1, dtype=np.int32)
+    for index in range(count):
+        chosen = rng.integers(0, len(labels), int(rng.integers(1, NUMBER_LINE_DIGITS + 1)))
+        drawing = canvas_number(list(digits28[chosen]), rng, touching=bool(rng.random() < TOUCHING_LINES))
+        lines[index] = np.round(numbers.drawing_line(drawing, working_size) * 255)
+        digits[index, : len(chosen)] = labels[chosen]
+    return lines, digits
 
 
 def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:

@@ -95,13 +95,6 @@ def test_the_threshold_and_temperature_are_read_from_the_models_domain_file(tmp_
     assert changed.label == shipped.label and changed.confidence < shipped.confidence
 
 
-def test_a_digit_models_domain_file_without_its_piece_network_is_refused_with_the_command_that_remakes_it(tmp_path):
-    older = rewritten_check(tmp_path, pieces=None)
-    refused = r"digits-cnn\.domain\.npz has no piece network.*calibrate --task digits --model cnn"
-    with pytest.raises(ModelFileError, match=refused):
-        load_classifier("digits", "cnn", older)
-
-
 @pytest.mark.parametrize("damage", ["missing", "truncated", "not a number"])
 def test_a_missing_or_damaged_domain_file_is_refused_like_a_damaged_model(tmp_path, damage):
     folder = tmp_path / "models"

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from classifier import datasets, load_classifier, manifest, reports, settings, tasks, training
+from classifier import datasets, load_classifier, manifest, numbers, reports, settings, synthetic, tasks, training
 
 pytestmark = pytest.mark.slow
 
@@ -65,3 +65,34 @@ def test_each_history_csv_has_the_columns_the_curve_page_reads(task):
             assert tuple(csv.DictReader(handle).fieldnames) == reports.HISTORY_COLUMNS
         metrics = json.loads(settings.model_path(task.name, model_kind, ".metrics.json").read_text())
         assert len(metrics["confusion_matrix"]) == task.num_classes
+
+
+def test_a_number_reader_trains_on_lines_of_digits_and_is_served_as_keras_computes_it(tmp_path, small_data):
+    import keras
+
+    from classifier.inference import NumberReader
+
+    metrics = training.train_number_reader("digits", epochs=1, limit=64, models_dir=tmp_path, data_dir=small_data, verbose=0)
+    stem = settings.model_stem("digits", settings.NUMBER_READER)
+    assert {f"{stem}{suffix}" for suffix in (".keras", ".tflite", ".metrics.json")} <= set(manifest.read(tmp_path))
+    assert metrics["training_lines"] == 64 and metrics["test_n"] == 6 and 0 <= metrics["test_accuracy"] <= 1
+    lines, _ = synthetic.number_lines(datasets.load_sample("digits").images, np.zeros(100, int), 3, np.random.default_rng(0), 160)
+    lines = lines / np.float32(255)
+    model = keras.saving.load_model(tmp_path / f"{stem}.keras", compile=False, safe_mode=True)
+    from_keras = np.asarray(model(lines[..., None], training=False))
+    reader = NumberReader("digits", tmp_path)
+    from_litert = np.stack([reader(line) for line in lines])
+    assert from_litert.shape == (3, numbers.FRAMES, 11) and np.abs(from_keras - from_litert).max() < 1e-3
+
+
+def test_the_shipped_number_reader_agrees_with_its_keras_model(mnist_test):
+    import keras
+
+    from classifier.inference import NumberReader
+
+    lines, _ = synthetic.number_lines(mnist_test.images, mnist_test.labels, 20, np.random.default_rng(0), 160)
+    lines = lines / np.float32(255)
+    path = settings.model_path("digits", settings.NUMBER_READER, ".keras")
+    from_keras = np.asarray(keras.saving.load_model(path, compile=False, safe_mode=True)(lines[..., None], training=False))
+    from_litert = np.stack([NumberReader("digits")(line) for line in lines])
+    assert np.array_equal(from_keras.argmax(-1), from_litert.argmax(-1)) and np.abs(from_keras - from_litert).max() < 1e-3

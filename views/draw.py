@@ -35,7 +35,8 @@ def introduction(number_mode: bool) -> None:
         st.write(
             _(
                 "Write a number of 1 to 8 digits from left to right. The network finds each digit, makes it 28x28 "
-                "the way MNIST was made, and reads the digits one by one; each gets a box on your drawing."
+                "the way MNIST was made, and reads the digits one by one; each gets a box on your drawing. Digits "
+                "that touch are read together by a second network, which reads along the line and finds where each is."
             )
         )
         return
