@@ -8,10 +8,10 @@ small CNN that looks along the group and says, every few columns, which digit it
 between digits. It was trained with CTC (Graves et al. 2006) on runs of touching training digits
 (classifier/training.py, classifier/models.py). The group is then cut between the digits it found,
 each cut along the path across the least ink; a wide group that the chosen model reads confidently
-as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink) and classified by
-the chosen model, which gives its picture and domain check; a digit of a touching group keeps the
-number reader's answer and probabilities. The number is the digits in order, and its confidence
-the product of theirs.
+as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink)
+and classified by the chosen model, which gives its picture and domain check; a digit of a touching
+group keeps the number reader's answer and probabilities. The number is the digits in order, and
+its confidence the product of theirs.
 """
 
 from __future__ import annotations
@@ -242,6 +242,7 @@ def _digits_of(
     start = _columns(near > INK_THRESHOLD)[0]
     boundaries = np.clip(np.round(start + ((centres[:-1] + centres[1:]) / 2 - shift) / scale), left + 1, right - 1).astype(int)
     columns = np.arange(group.shape[1])[None, :]
+    # Cuts along seams, or straight down where a seam would leave a digit without ink.
     for cut in (
         lambda boundary: _seam(ink * group, boundary, max(1, round(SEAM_REACH * height)))[:, None],
         lambda boundary: boundary,
