@@ -65,6 +65,12 @@ BLANK = 10
 # reader puts between them, each column away costing SEAM_STRAIGHTNESS of a pixel of ink.
 SEAM_REACH = 0.2
 SEAM_STRAIGHTNESS = 0.1
+# Each cut is chosen among CUT_TRIES seams within CUT_SEARCH heights of the reader's estimate, by the
+# chosen model's log-probability of the reader's digits on both sides plus DOMAIN_WEIGHT times their
+# domain scores (so that a digit keeps none of its neighbour's strokes). Chosen, like the constants
+# above, on validation numbers: the model agreed with the reader on 80.5 % of touching digits' pictures
+# with the estimates alone, 95.6 % with these cuts; numbers with a digit out of domain, 33.5 -> 17.5 %.
+CUT_SEARCH, CUT_TRIES, DOMAIN_WEIGHT = 0.3, 7, 0.1
 # Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
 EDGE = 2
 
@@ -241,17 +247,35 @@ def _digits_of(
     shift = centres.mean() - np.average(np.arange(LINE_WIDTH), weights=line.sum(axis=0))
     start = _columns(near > INK_THRESHOLD)[0]
     boundaries = np.clip(np.round(start + ((centres[:-1] + centres[1:]) / 2 - shift) / scale), left + 1, right - 1).astype(int)
+    labels = [digit for digit, *_ in found]
     columns = np.arange(group.shape[1])[None, :]
-    # Cuts along seams, or straight down where a seam would leave a digit without ink.
-    for cut in (
-        lambda boundary: _seam(ink * group, boundary, max(1, round(SEAM_REACH * height)))[:, None],
-        lambda boundary: boundary,
-    ):
-        left_of = [columns < cut(boundary) for boundary in boundaries]
-        pieces = [group & ~before & after for before, after in zip([columns < 0, *left_of], [*left_of, columns < right])]
-        if all(piece.any() for piece in pieces):
-            return [(piece, probabilities) for piece, (_, _, _, probabilities) in zip(pieces, found)]
-    return [(group, None)]
+    reach = max(1, round(SEAM_REACH * height))
+    offsets = np.unique(np.round(np.linspace(-CUT_SEARCH, CUT_SEARCH, CUT_TRIES) * height).astype(int))
+    # Left to right, each cut is the seam near its estimate that leaves the pieces on both sides read
+    # likeliest by the chosen model as the reader's digits (the right side up to the next estimate).
+    left_of = [columns < left]
+    for index, boundary in enumerate(boundaries):
+        until = columns < (boundaries[index + 1] if index + 1 < len(boundaries) else right)
+        tries = [columns < _seam(ink * group, column, reach)[:, None] for column in boundary + offsets if left < column < right]
+        sides = [(group & ~left_of[-1] & cut, group & ~cut & until) for cut in tries]
+        tries = [cut for cut, (before, after) in zip(tries, sides) if before.any() and after.any()]
+        sides = [(before, after) for before, after in sides if before.any() and after.any()]
+        if not tries:
+            return [(group, None)]
+        read = classify(np.stack([_digit_image(piece, ink) for side in sides for piece in side]))
+        fit = [
+            sum(
+                np.log(prediction.probabilities[label]) + DOMAIN_WEIGHT * prediction.domain_score
+                for prediction, label in ((read[2 * i], labels[index]), (read[2 * i + 1], labels[index + 1]))
+            )
+            for i in range(len(tries))
+        ]
+        left_of.append(tries[int(np.argmax(fit))])
+    left_of.append(columns < right)
+    pieces = [group & ~before & after for before, after in zip(left_of, left_of[1:])]
+    if not all(piece.any() for piece in pieces):
+        return [(group, None)]
+    return [(piece, probabilities) for piece, (_, _, _, probabilities) in zip(pieces, found)]
 
 
 def _working_size(size: tuple[int, int], working_size: int) -> int:
