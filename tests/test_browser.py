@@ -104,7 +104,7 @@ def test_the_first_click_on_the_language_switch_turns_the_page_chinese_even_open
     page.get_by_text("How each shipped model learned", exact=False).wait_for(timeout=60_000)
     page.locator('[data-testid="stSidebar"]').get_by_text("简体中文").click()
     page.get_by_role("heading", name="训练曲线").wait_for(timeout=30_000)
-    page.locator('[data-testid="stSidebar"]').get_by_text("画一个数字").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("画数字").click()
     page.get_by_role("heading", name="画一个数字").wait_for(timeout=30_000)
     assert browser.exceptions_on(page) == 0
 
