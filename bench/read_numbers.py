@@ -36,7 +36,7 @@ def main() -> None:
     if args.split == "test":
         split = datasets.load_split(task.dataset, "test")
     else:
-        # The part of MNIST's training split the models and their piece networks did not learn from.
+        # The part of MNIST's training split the models and the number reader did not learn from.
         _, split = datasets.split_validation(task, datasets.load_split(task.dataset, "train"), seed=1)
     rows = []
     for kind in ("apart", "touching"):
