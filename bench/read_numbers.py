@@ -1,6 +1,6 @@
 """How often is a whole number read exactly right? Numbers of 2 to 4 digits composed from MNIST digits.
 
-Usage: python bench/read_numbers.py [--n 500] [--split test|validation]. Prints a Markdown table and, for
+Usage: python bench/read_numbers.py [--n 1000] [--split test|validation]. Prints a Markdown table and, for
 the test split, writes bench/results/read_numbers.json.
 
 Each number's digits are MNIST digits redrawn as canvas strokes on the Draw page's wide canvas
@@ -28,7 +28,7 @@ GOALS = {"apart": 0.95, "touching": 0.85}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=500, help="numbers per kind")
+    parser.add_argument("--n", type=int, default=1000, help="numbers per kind")
     parser.add_argument("--split", choices=("test", "validation"), default="test")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -193,6 +193,9 @@ def train_number_reader(
 ) -> dict:
     """Train a drawing task's number reader on lines of training digits (synthetic.number_lines); write its files.
 
+    The digits are MNIST's and, in the task's `styled_fraction`, digits in other writing styles
+    (synthetic.styled_digits), as the task's models learn from.
+
     `limit` caps the training lines (for quick checks). Returns its metrics: "test_accuracy" is the
     share of lines of *test* digits read exactly right.
     """
@@ -203,7 +206,7 @@ def train_number_reader(
     import tensorflow as tf
 
     from classifier.models import build_number_reader
-    from classifier.synthetic import number_lines
+    from classifier.synthetic import number_lines, styled_digits
 
     epochs = epochs or NUMBER_READER_EPOCHS
     if epochs < 1:
@@ -213,8 +216,14 @@ def train_number_reader(
     training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
     test = datasets.load_split(task.dataset, "test", data_dir)
     count = min(limit or NUMBER_LINES, NUMBER_LINES)
+    images, labels = training.images, training.labels
+    share = task.augmentation.styled_fraction
+    if share:
+        # Digits in the writing styles MNIST lacks, in the share the task's models learn them in.
+        styled, styled_labels = styled_digits(task, round(share / (1 - share) * len(labels)), seed + 5)
+        images, labels = np.concatenate([images, styled]), np.concatenate([labels, styled_labels])
     rng = np.random.default_rng(seed)
-    lines, digits = number_lines(training.images, training.labels, count, rng, task.working_size)
+    lines, digits = number_lines(images, labels, count, rng, task.working_size)
     checks = {
         name: number_lines(split.images, split.labels, max(1, count // 10), rng, task.working_size)
         for name, split in (("validation", validation), ("test", test))
