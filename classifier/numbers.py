@@ -228,7 +228,7 @@ def _digits_of(
 
     Returns (piece, the number reader's probabilities or None) per digit, left to right. A wide group
     is one piece too when the reader finds fewer than two digits in it, when the model reads it as one
-    digit (ONE_DIGIT_WIDTH, ONE_DIGIT_CONFIDENCE), or when no cut gives every digit some ink.
+    digit (ONE_DIGIT_WIDTH, ONE_DIGIT_CONFIDENCE), or when no cut near an estimate leaves ink on both sides.
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
@@ -254,16 +254,16 @@ def _digits_of(
     offsets = np.unique(np.round(np.linspace(-CUT_SEARCH, CUT_SEARCH, CUT_TRIES) * height).astype(int))
     # Left to right, each cut is the seam near its estimate that leaves the pieces on both sides read
     # likeliest by the chosen model as the reader's digits (the right side up to the next estimate).
+    inked = ink * group
     left_of = [columns < left]
     for index, boundary in enumerate(boundaries):
         until = columns < (boundaries[index + 1] if index + 1 < len(boundaries) else right)
-        tries = [columns < _seam(ink * group, column, reach)[:, None] for column in boundary + offsets if left < column < right]
-        sides = [(group & ~left_of[-1] & cut, group & ~cut & until) for cut in tries]
-        tries = [cut for cut, (before, after) in zip(tries, sides) if before.any() and after.any()]
-        sides = [(before, after) for before, after in sides if before.any() and after.any()]
+        cuts = [columns < _seam(inked, column, reach)[:, None] for column in boundary + offsets if left < column < right]
+        tries = [(cut, group & ~left_of[-1] & cut, group & ~cut & until) for cut in cuts]
+        tries = [(cut, before, after) for cut, before, after in tries if before.any() and after.any()]
         if not tries:
             return [(group, None)]
-        read = classify(np.stack([_digit_image(piece, ink) for side in sides for piece in side]))
+        read = classify(np.stack([_digit_image(piece, ink) for _, before, after in tries for piece in (before, after)]))
         fit = [
             sum(
                 np.log(prediction.probabilities[label]) + DOMAIN_WEIGHT * prediction.domain_score
@@ -271,12 +271,10 @@ def _digits_of(
             )
             for i in range(len(tries))
         ]
-        left_of.append(tries[int(np.argmax(fit))])
+        left_of.append(tries[int(np.argmax(fit))][0])
+    # Every piece has ink: each but the last is the left side of a chosen cut, the last its right side.
     left_of.append(columns < right)
-    pieces = [group & ~before & after for before, after in zip(left_of, left_of[1:])]
-    if not all(piece.any() for piece in pieces):
-        return [(group, None)]
-    return [(piece, probabilities) for piece, (_, _, _, probabilities) in zip(pieces, found)]
+    return [(group & ~before & after, found[k][3]) for k, (before, after) in enumerate(zip(left_of, left_of[1:]))]
 
 
 def _working_size(size: tuple[int, int], working_size: int) -> int:
