@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
+from ui.loaders import return_freed_memory
+
+return_freed_memory()
 
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
 # on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures

@@ -320,15 +320,18 @@ class Classifier:
             raise ValueError(f"The {self.task} task reads pictures of one item, not numbers.")
         image, name = decoded(image, name)
 
-        with self._number_reader_lock:
-            if self._number_reader is None:
-                self._number_reader = NumberReader(self.task, self._models_dir)
-
         def classify(images28: np.ndarray) -> list[Prediction]:
             return self._predictions(images28, self.outputs_batch(images28), adapter)
 
         with empty_named(name):
-            return numbers.read(image, self.spec.working_size, classify, self._number_reader)
+            return numbers.read(image, self.spec.working_size, classify, self._read_line)
+
+    def _read_line(self, line: np.ndarray) -> np.ndarray:
+        """The number reader's output for a line of touching digits; the reader (9 MB) is loaded on first use."""
+        with self._number_reader_lock:
+            if self._number_reader is None:
+                self._number_reader = NumberReader(self.task, self._models_dir)
+        return self._number_reader(line)
 
     def explain(
         self,

@@ -233,15 +233,16 @@ def _digits_of(
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
         return [(group, None)]
+    if right - left <= ONE_DIGIT_WIDTH * height:
+        # Before the reader is asked (or even loaded): most wide digits drawn apart end here.
+        whole = classify(_digit_image(group, ink)[None])[0]
+        if whole.in_domain and whole.confidence >= ONE_DIGIT_CONFIDENCE:
+            return [(group, None)]
     near = np.where(ndimage.binary_dilation(group, iterations=EDGE), ink, 0.0)
     line, scale = line_image(near)
     found = decode(read_line(line))
     if len(found) < 2:
         return [(group, None)]
-    if right - left <= ONE_DIGIT_WIDTH * height:
-        whole = classify(_digit_image(group, ink)[None])[0]
-        if whole.in_domain and whole.confidence >= ONE_DIGIT_CONFIDENCE:
-            return [(group, None)]
     # CTC puts a digit's answer where the reader has seen enough of it, often at its right edge: the
     # cuts go between the runs' centres, shifted so that the centres' mean is the ink's centre.
     centres = np.array([FRAME_WIDTH * (first + last + 1) / 2 for _, first, last, _ in found])

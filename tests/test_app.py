@@ -293,11 +293,11 @@ def test_one_digit_of_a_number_is_corrected_and_stored_with_its_own_image(mnist_
     assert stored.drawing.shape[:2] == (bottom - top + 1, right - left + 1)
 
 
-def test_the_draw_page_imports_neither_the_engine_nor_altair_nor_sqlalchemy_before_its_canvas():
+def test_the_draw_page_imports_neither_the_engine_nor_pandas_nor_sqlalchemy_before_its_canvas():
     """Its module-level imports stay light; the rest comes in ui.loaders.warm_up_in_background while the visitor draws."""
     tree = ast.parse((settings.PROJECT_ROOT / "views" / "draw.py").read_text())
     imports = [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
-    heavy = {"scipy", "altair", "sqlalchemy", "ai_edge_litert"}
+    heavy = {"scipy", "pandas", "pyarrow", "altair", "sqlalchemy", "ai_edge_litert"}
     check = "\n".join([*imports, "import sys", f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy!r}))"])
     result = subprocess.run([sys.executable, "-c", check], cwd=settings.PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

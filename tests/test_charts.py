@@ -1,4 +1,4 @@
-"""Chart builders return Altair charts with the tutorial's colours and the right data."""
+"""Chart builders return Vega-Lite specs with the tutorial's colours and the right data."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from ui.charts import GREY, RIGHT, WRONG, confusion_chart, probability_chart, tr
 DIGITS, CLOTHING = tasks.get("digits").class_names, tasks.get("fashion").class_names
 
 
-def bars(chart) -> list[dict]:
-    """The rows a chart draws, whether inline or in the spec's datasets (as for a DataFrame)."""
-    spec = chart.to_dict()
-    data = spec["data"]
-    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+def bars(spec: dict) -> list[dict]:
+    """The rows a chart draws."""
+    return spec["data"]["values"]
 
 
 def test_the_predicted_class_is_red_and_the_rest_grey_when_the_truth_is_unknown():
@@ -36,10 +34,9 @@ def test_a_wrong_answer_shows_the_prediction_red_and_the_truth_blue():
 
 def test_the_probability_axis_runs_from_0_to_1_with_exact_percentages_in_tooltips():
     probabilities = np.array([0.123456] + [0.876544 / 9] * 9)
-    chart = probability_chart(probabilities, DIGITS, predicted=0)
-    spec = chart.to_dict()
+    spec = probability_chart(probabilities, DIGITS, predicted=0)
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
-    assert bars(chart)[0]["percent"] == "12.35 %"
+    assert bars(spec)[0]["percent"] == "12.35 %"
     assert spec["encoding"]["x"]["sort"] == list(DIGITS)
 
 

@@ -79,7 +79,7 @@ def test_decoding_the_number_readers_frames_merges_repeats_and_splits_at_blanks(
     assert numbers.decode(np.zeros((4, 11)) + np.eye(11)[numbers.BLANK] * 9) == []
 
 
-def test_a_missing_number_reader_is_reported_with_the_command_that_trains_it(tmp_path, mnist_test):
+def test_a_missing_number_reader_is_reported_with_the_command_that_trains_it(tmp_path, mnist_test, digits_cnn):
     import shutil
 
     for path in settings.MODELS_DIR.iterdir():
@@ -90,6 +90,8 @@ def test_a_missing_number_reader_is_reported_with_the_command_that_trains_it(tmp
     with pytest.raises(ModelFileError, match=r"digits-numbers\.tflite is missing.*train --task digits --model numbers"):
         without.read_number(drawing)
     assert without.predict(mnist_test.images[0]).label == mnist_test.labels[0]
+    apart, _ = written(mnist_test, [0, 1])
+    assert without.read_number(apart).number == digits_cnn.read_number(apart).number
 
 
 def test_one_digit_on_the_wide_canvas_reads_as_predict_reads_it(digits_cnn, mnist_test):

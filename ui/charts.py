@@ -1,11 +1,18 @@
-"""Pure chart builders: each takes plain data and returns an `alt.Chart`; pages only display them."""
+"""Pure chart builders: each takes plain data and returns a Vega-Lite spec (a dict); pages show it with `st.vega_lite_chart`.
+
+The specs are written out, not built with Altair: importing Altair (with the JSON schema it validates
+every chart against) cost the app 27 MB of memory and each chart a validation, for three chart kinds
+that are a dozen lines of Vega-Lite each.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import altair as alt
 import numpy as np
+
+Spec = dict[str, Any]
 
 # The colours of the TensorFlow tutorial's plot_value_array and plot_image: the other classes grey, a
 # wrong answer red, the right one blue. RIGHT and WRONG are colour names that both Vega and Streamlit's
@@ -36,7 +43,7 @@ def probability_chart(
     compact: bool = False,
     greyed: bool = False,
     axis_title: str = "probability",
-) -> alt.Chart:
+) -> Spec:
     """Ten bars of class probabilities on a 0..1 axis, coloured as in the tutorial.
 
     A compact chart (for grids of small charts) has no axis titles and no class labels. A greyed chart
@@ -54,20 +61,20 @@ def probability_chart(
         }
         for name, probability, colour in zip(class_names, probabilities, colours, strict=True)
     ]
-    return (
-        alt.Chart(alt.Data(values=values), height=height)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "class:N",
-                sort=list(class_names),
-                title=None,
-                axis=alt.Axis(labelAngle=-45 if max(map(len, class_names)) > 2 else 0, labelOverlap=False, labels=not compact),
-            ),
-            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), title=None if compact else axis_title),
-            color=alt.Color("colour:N", scale=None),
-            tooltip=[alt.Tooltip("class:N", title=None), alt.Tooltip("percent:N", title=axis_title)],
-        )
+    return _spec(
+        values,
+        "bar",
+        height,
+        x={
+            "field": "class",
+            "type": "nominal",
+            "sort": list(class_names),
+            "title": None,
+            "axis": {"labelAngle": -45 if max(map(len, class_names)) > 2 else 0, "labelOverlap": False, "labels": not compact},
+        },
+        y={"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]}, "title": None if compact else axis_title},
+        color={"field": "colour", "type": "nominal", "scale": None},
+        tooltip=[_field("class", "nominal", None), _field("percent", "nominal", axis_title)],
     )
 
 
@@ -78,7 +85,7 @@ def training_curve_chart(
     epoch_title: str = "epoch",
     split_titles: dict[str, str] | None = None,
     height: int = 300,
-) -> alt.Chart:
+) -> Spec:
     """Training and validation `metric` ('loss' or 'accuracy') per epoch, as two lines.
 
     The titles (of the metric, the epoch axis and the two splits) are given in the reader's language.
@@ -92,24 +99,25 @@ def training_curve_chart(
         for row in history
         for key, split in ((metric, "training"), (f"val_{metric}", "validation"))
     ]
-    return (
-        alt.Chart(alt.Data(values=values), height=height)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1), title=epoch_title),
-            y=alt.Y("value:Q", title=metric_title or metric, scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "split:N",
-                title=None,
-                scale=alt.Scale(domain=[splits["training"], splits["validation"]], range=["#1f77b4", "#ff7f0e"]),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("epoch:Q", title=epoch_title),
-                alt.Tooltip("split:N", title=None),
-                alt.Tooltip("value:Q", format=".4f", title=metric_title or metric),
-            ],
-        )
+    title = metric_title or metric
+    return _spec(
+        values,
+        {"type": "line", "point": True},
+        height,
+        x={"field": "epoch", "type": "quantitative", "title": epoch_title, "axis": {"tickMinStep": 1}},
+        y={"field": "value", "type": "quantitative", "title": title, "scale": {"zero": False}},
+        color={
+            "field": "split",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": [splits["training"], splits["validation"]], "range": ["#1f77b4", "#ff7f0e"]},
+            "legend": {"orient": "top"},
+        },
+        tooltip=[
+            _field("epoch", "quantitative", epoch_title),
+            _field("split", "nominal", None),
+            {**_field("value", "quantitative", title), "format": ".4f"},
+        ],
     )
 
 
@@ -118,7 +126,7 @@ def confusion_chart(
     class_names: Sequence[str],
     titles: dict[str, str] | None = None,
     height: int = 360,
-) -> alt.Chart:
+) -> Spec:
     """The confusion matrix as a heatmap: true class down, predicted class across, counts on hover.
 
     `titles` names the "true", "predicted" and "count" axes in the reader's language.
@@ -129,17 +137,30 @@ def confusion_chart(
         for true, row in enumerate(np.asarray(matrix))
         for predicted, count in enumerate(row)
     ]
-    return (
-        alt.Chart(alt.Data(values=values), height=height)
-        .mark_rect()
-        .encode(
-            x=alt.X("predicted:N", sort=list(class_names), title=titles["predicted"]),
-            y=alt.Y("true:N", sort=list(class_names), title=titles["true"]),
-            color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues"), title=titles["count"]),
-            tooltip=[
-                alt.Tooltip("true:N", title=titles["true"]),
-                alt.Tooltip("predicted:N", title=titles["predicted"]),
-                alt.Tooltip("count:Q", title=titles["count"]),
-            ],
-        )
+    return _spec(
+        values,
+        "rect",
+        height,
+        x={"field": "predicted", "type": "nominal", "sort": list(class_names), "title": titles["predicted"]},
+        y={"field": "true", "type": "nominal", "sort": list(class_names), "title": titles["true"]},
+        color={
+            "field": "count",
+            "type": "quantitative",
+            "scale": {"type": "symlog", "scheme": "blues"},
+            "title": titles["count"],
+        },
+        tooltip=[
+            _field("true", "nominal", titles["true"]),
+            _field("predicted", "nominal", titles["predicted"]),
+            _field("count", "quantitative", titles["count"]),
+        ],
     )
+
+
+def _spec(values: list[dict], mark: str | dict, height: int, **encoding: Any) -> Spec:
+    """A one-layer Vega-Lite chart of inline rows: Streamlit sends the rows as Arrow beside the spec."""
+    return {"data": {"values": values}, "mark": mark, "encoding": encoding, "height": height}
+
+
+def _field(name: str, kind: str, title: str | None) -> dict:
+    return {"field": name, "type": kind, "title": title}

@@ -1,7 +1,8 @@
-"""Cached loaders shared by every page and session: models, reports and test images."""
+"""Cached loaders shared by every page and session (models, reports and test images), and the process's memory setting."""
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import gc
 import threading
@@ -17,9 +18,31 @@ if TYPE_CHECKING:
     from classifier import Classifier
 
 
+# glibc's mallopt option, and the size from which a block gets its own memory map, given back when freed.
+M_MMAP_THRESHOLD, MMAP_THRESHOLD = -3, 256 * 1024
+
+
+@functools.cache
+def return_freed_memory() -> None:
+    """Have glibc give every freed block of 256 KB or more back to the system at once, for the process's life.
+
+    By default glibc raises this threshold to the size of each large block freed (up to 32 MB), so that
+    later blocks of that size (a batch of test images, a canvas, a chart's rows) are carved from the
+    heap, whose freed gaps the process keeps: with it, the app held 262-280 MB after every page instead
+    of 246 MB (bench/speed.py). Elsewhere than glibc (macOS, musl) this does nothing.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
 def _warm_up() -> None:
+    import pandas  # noqa: F401  Streamlit sends a chart's rows through pandas and PyArrow
+    import pyarrow  # noqa: F401
+
     import classifier.inference  # noqa: F401  SciPy and LiteRT
-    import ui.charts  # noqa: F401  Altair
     import ui.corrections  # noqa: F401  SQLAlchemy and the store
 
     # Frozen, the objects of every module loaded so far are no longer looked at by Python's garbage
@@ -30,7 +53,7 @@ def _warm_up() -> None:
 
 @functools.cache
 def warm_up_in_background() -> None:
-    """Import what an answer needs (the engine, Altair for its chart, SQLAlchemy for corrections) in a thread, once per process.
+    """Import what an answer needs (the engine, pandas and PyArrow for its chart, SQLAlchemy) in a thread, once per process.
 
     Called when the Draw page has been sent: the first visitor's browser is then still building the
     canvas, and they are drawing, instead of waiting on most of a second of imports before the page

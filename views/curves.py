@@ -30,8 +30,8 @@ def curves(task: str, model_kind: str) -> None:
         st.warning(str(error))
         return
     loss_column, accuracy_column = st.columns(2)
-    loss_column.altair_chart(training_curve_chart(history, "loss", _("loss"), _("epoch"), SPLITS), width="stretch")
-    accuracy_column.altair_chart(training_curve_chart(history, "accuracy", _("accuracy"), _("epoch"), SPLITS), width="stretch")
+    loss_column.vega_lite_chart(training_curve_chart(history, "loss", _("loss"), _("epoch"), SPLITS), width="stretch")
+    accuracy_column.vega_lite_chart(training_curve_chart(history, "accuracy", _("accuracy"), _("epoch"), SPLITS), width="stretch")
 
 
 def scores_and_layers(task: str, model_kind: str) -> None:

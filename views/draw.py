@@ -10,6 +10,7 @@ import streamlit as st
 
 from classifier import ClassifierError, EmptyImageError, settings, tasks
 from ui.canvas import drawing_canvas
+from ui.charts import probability_chart
 from ui.i18n import _, class_names, per_language
 from ui.inside import show_inside
 from ui.loaders import get_classifier, warm_up_in_background
@@ -124,8 +125,6 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
         )
     elif prediction.confidence < LOW_CONFIDENCE:
         st.warning(_("The model is not sure. Try drawing the digit larger, or more like a printed one."))
-    from ui.charts import probability_chart  # here, not above: see warm_up_in_background
-
     chart = probability_chart(
         prediction.probabilities,
         class_names(TASK.class_names),
@@ -134,7 +133,7 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
         greyed=not prediction.in_domain,
         axis_title=_("probability"),
     )
-    st.altair_chart(chart, width="stretch")
+    st.vega_lite_chart(chart, width="stretch")
 
 
 def adapters(choice: Controls) -> dict[str, Adapter | None]:

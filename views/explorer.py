@@ -61,7 +61,7 @@ def image_grid(task: tasks.Task, images: np.ndarray, labels: np.ndarray, probabi
                 with picture_column:
                     pixel_figure(grey28(images[index] / 255.0), 84)
                 picture_column.markdown(f":{colour}[{names[guess]} {100 * probabilities[index, guess]:.0f}% ({names[truth]})]")
-                chart_column.altair_chart(
+                chart_column.vega_lite_chart(
                     probability_chart(
                         probabilities[index], names, guess, truth, height=110, compact=True, axis_title=_("probability")
                     ),
@@ -79,7 +79,7 @@ def confusion(task: tasks.Task, labels: np.ndarray, probabilities: np.ndarray) -
         )
     )
     titles = {"true": _("true"), "predicted": _("predicted"), "count": _("images")}
-    st.altair_chart(confusion_chart(matrix, class_names(task.class_names), titles), width="stretch")
+    st.vega_lite_chart(confusion_chart(matrix, class_names(task.class_names), titles), width="stretch")
 
 
 task, model_kind, mistakes_only = controls()

@@ -74,7 +74,7 @@ if answers:
     st.subheader(_("Where the {model} goes wrong").format(model=model_kind.upper()))
     titles = {"true": _("true"), "predicted": _("predicted"), "count": _("images")}
     matrix = confusion_matrix(labels, answers[model_kind], TASK.num_classes)
-    st.altair_chart(confusion_chart(matrix, names, titles, height=300), width="stretch")
+    st.vega_lite_chart(confusion_chart(matrix, names, titles, height=300), width="stretch")
 
 st.subheader(_("The drawings"))
 newest = list(range(len(stored)))[::-1][:GALLERY]

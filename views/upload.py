@@ -103,7 +103,7 @@ def show_result(
             greyed=not prediction.in_domain,
             axis_title=_("probability"),
         )
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
     if explanation is not None:
         with st.expander(_("Inside the network: {name}").format(name=name)):
             show_inside({model_kind: explanation})
