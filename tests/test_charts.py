@@ -1,4 +1,4 @@
-"""Chart builders return Vega-Lite specs with the tutorial's colours and the right data."""
+"""Chart builders return valid Vega-Lite specs with the tutorial's colours and the right data."""
 
 from __future__ import annotations
 
@@ -58,3 +58,19 @@ def test_the_confusion_heatmap_has_one_cell_per_pair_of_classes():
 def test_a_greyed_chart_shows_every_bar_grey_even_the_guess_and_the_truth():
     values = bars(probability_chart(np.full(10, 0.1), DIGITS, predicted=3, true=5, greyed=True))
     assert {value["colour"] for value in values} == {GREY}
+
+
+def test_every_chart_is_valid_vega_lite():
+    """The specs are written by hand: each is checked against the Vega-Lite schema that Altair (a Streamlit dependency) ships."""
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    history = [{"epoch": 1, "accuracy": 0.9, "val_accuracy": 0.95}]
+    specs = [
+        probability_chart(np.full(10, 0.1), CLOTHING, predicted=9, true=7),
+        probability_chart(np.full(10, 0.1), DIGITS, predicted=3, compact=True, greyed=True),
+        training_curve_chart(history, "accuracy"),
+        confusion_chart(np.eye(10, dtype=int), DIGITS),
+    ]
+    validator = jsonschema.Draft7Validator(load_schema())
+    assert [list(validator.iter_errors(spec)) for spec in specs] == [[]] * len(specs)
