@@ -27,17 +27,16 @@ def dense_head(dropout_rate: float, num_classes: int) -> list[layers.Layer]:
 
 
 def build_mlp(task: tasks.Task) -> keras.Sequential:
-    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and dropout (the same for every task).
+    """The tutorial's Flatten -> Dense(128, relu) -> Dense(10), with batch normalisation and the task's dropout.
 
     In 50-epoch trials here on Fashion-MNIST, dropout alone reached 89.5 % and dropout with batch
     normalisation 89.7 % (the tutorial reports 88.6 % without either). The layer sizes are the tutorial's.
     """
-    dropout_rate = 0.2
     return keras.Sequential(
         [
             keras.Input(shape=input_shape),
             layers.Flatten(),
-            *dense_head(dropout_rate, task.num_classes),
+            *dense_head(task.mlp_dropout, task.num_classes),
         ],
         name="mlp",
     )

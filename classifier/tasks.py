@@ -73,6 +73,8 @@ class Task:
     augmentation: Augmentation
     epochs: Mapping[str, int]  # per model kind, unless `train --epochs` says otherwise
     goals: Mapping[str, float]  # test accuracy each shipped model must reach, per model kind
+    # The MLP's dropout after its Dense(128).
+    mlp_dropout: float = 0.2
     # Published figures to compare with, per model kind (shown in the README's model table).
     references: Mapping[str, str] = field(default_factory=dict)
     # Training images held out for validation (at most a fifth of a small training set).
@@ -117,6 +119,10 @@ DIGITS = Task(
     ),
     epochs={"cnn": 20, "mlp": 60},
     goals={"cnn": 0.994, "mlp": 0.980},
+    # On augmented digits the MLP's 128 units underfit (training accuracy 95.7 % against 98.5 % on
+    # validation with 0.2). On the validation split, 0.1 against 0.2 and 0.0: accuracy 98.46 / 98.46 /
+    # 98.12 %, loss 0.0653 / 0.0664 / 0.0712, canvas-like validation digits 96.5 / 96.4 / 96.5 %.
+    mlp_dropout=0.1,
     references={"cnn": "98.11 % (tutorial, seed 002)"},
 )
 
