@@ -8,7 +8,9 @@ Each number's digits are MNIST digits redrawn as canvas strokes on the Draw page
 strokes touch. The goals (issue 14): at least 95 % of whole numbers exactly right when the digits
 are apart, 85 % when they touch. The segmentation's constants (classifier/numbers.py) were chosen
 with `--split validation`, which composes numbers from the validation part of MNIST's training
-digits; the figures reported come from the test digits.
+digits; the figures reported come from the test digits. Also reported: the mean of the confidence the
+app shows for each number (the product of its digits') and its expected calibration error against
+whether the whole number was read right (15 bins).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier import datasets, load_classifier, settings, synthetic, tasks
+from classifier.calibration import calibration_gap
 
 RESULTS = Path(__file__).resolve().parent / "results" / "read_numbers.json"
 GOALS = {"apart": 0.95, "touching": 0.85}
@@ -49,25 +52,31 @@ def main() -> None:
         for model_kind in settings.MODEL_KINDS:
             classifier = load_classifier(task.name, model_kind)
             start = time.perf_counter()
-            readings = [classifier.read_number(drawing).number for drawing, _ in numbers]
+            readings = [classifier.read_number(drawing) for drawing, _ in numbers]
             seconds = (time.perf_counter() - start) / len(numbers)
+            right = [reading.number == truth for reading, (_, truth) in zip(readings, numbers)]
+            right_count = [len(reading.number) == len(truth) for reading, (_, truth) in zip(readings, numbers)]
+            confidence = [reading.confidence for reading in readings]
             rows.append(
                 {
                     "kind": kind,
                     "model": model_kind,
                     "numbers": len(numbers),
-                    "exact": float(np.mean([got == truth for got, (_, truth) in zip(readings, numbers)])),
-                    "digit_count_right": float(np.mean([len(got) == len(truth) for got, (_, truth) in zip(readings, numbers)])),
+                    "exact": float(np.mean(right)),
+                    "digit_count_right": float(np.mean(right_count)),
+                    "mean_confidence": float(np.mean(confidence)),
+                    "confidence_ece": calibration_gap(confidence, right),
                     "ms_per_number": round(1000 * seconds, 1),
                     "goal": GOALS[kind],
                 }
             )
     print(f"Numbers of 2 to 4 MNIST {args.split} digits on a {settings.NUMBER_CANVAS[0]}x{settings.NUMBER_CANVAS[1]} canvas\n")
-    print("| digits | model | read exactly right | right count of digits | ms per number | goal |")
-    print("|---|---|---|---|---|---|")
+    print("| digits | model | read exactly right | right count of digits | mean confidence | its ECE | ms per number | goal |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['kind']} | {row['model']} | {100 * row['exact']:.1f} % | {100 * row['digit_count_right']:.1f} % "
+            f"| {100 * row['mean_confidence']:.1f} % | {100 * row['confidence_ece']:.1f} % "
             f"| {row['ms_per_number']} | {100 * row['goal']:.0f} % |"
         )
     if args.split == "test":
