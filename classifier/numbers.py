@@ -10,8 +10,9 @@ between digits. It was trained with CTC (Graves et al. 2006) on runs of touching
 each cut along the path across the least ink; a wide group that the chosen model reads confidently
 as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink)
 and classified by the chosen model, which gives its picture and domain check; a digit of a touching
-group keeps the number reader's answer and probabilities. The number is the digits in order, and
-its confidence the product of theirs.
+group keeps the number reader's answer and probabilities. The number is the digits in order; its
+confidence is the product of the lone digits' confidences and, for each touching group, the reader's
+probability of that exact sequence of digits.
 """
 
 from __future__ import annotations
@@ -86,18 +87,19 @@ class Digit:
 
 @dataclass(frozen=True)
 class Number:
-    """A number read from a drawing: its digits from left to right."""
+    """A number read from a drawing: its digits from left to right, and how likely the whole number is right.
+
+    `confidence` is the product, over the groups of ink, of: for touching digits that the number reader
+    read, its probability of exactly that sequence of digits (`sequence_probability`), which counts the
+    doubt about how many digits there are; for a digit on its own, its calibrated confidence.
+    """
 
     digits: tuple[Digit, ...]
+    confidence: float
 
     @property
     def number(self) -> str:
         return "".join(str(digit.prediction.label) for digit in self.digits)
-
-    @property
-    def confidence(self) -> float:
-        """The probability that every digit is right, if the digits' answers are independent."""
-        return float(np.prod([digit.prediction.confidence for digit in self.digits]))
 
     @property
     def in_domain(self) -> bool:
@@ -221,28 +223,55 @@ def decode(logits: np.ndarray) -> list[tuple[int, int, int, np.ndarray]]:
     return [(digit, first, last, surest[:BLANK] / surest[:BLANK].sum()) for digit, first, last, surest in digits]
 
 
+def sequence_probability(logits: np.ndarray, digits: list[int]) -> float:
+    """The number reader's probability of exactly these digits in a line: the sum over every alignment of
+    them to its frames (the forward algorithm of CTC, Graves et al. 2006), from its (FRAMES, 11) logits."""
+    probabilities = softmax(np.asarray(logits, dtype=np.float64))
+    states = [BLANK]
+    for digit in digits:
+        states += [digit, BLANK]
+    # A path may skip a blank between two different digits, never between two equal ones.
+    skips = np.array([index >= 2 and state != BLANK and state != states[index - 2] for index, state in enumerate(states)])
+    alpha = np.zeros(len(states))
+    alpha[:2] = probabilities[0, states[:2]]
+    log_scale = 0.0
+    for frame in probabilities[1:]:
+        moved = alpha.copy()
+        moved[1:] += alpha[:-1]
+        moved[2:] += np.where(skips[2:], alpha[:-2], 0.0)
+        alpha = moved * frame[states]
+        total = alpha.sum()
+        if total == 0:
+            return 0.0
+        alpha /= total  # rescaled every frame, so that long lines do not underflow
+        log_scale += np.log(total)
+    return float(np.exp(log_scale) * alpha[-2:].sum())
+
+
 def _digits_of(
     group: np.ndarray, ink: np.ndarray, height: float, read_line: ReadLine, classify: Classify
-) -> list[tuple[np.ndarray, np.ndarray | None]]:
+) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], float | None]:
     """The digits of a group: itself when it is one digit, else those the number reader finds, cut apart.
 
-    Returns (piece, the number reader's probabilities or None) per digit, left to right. A wide group
+    Returns (piece, the number reader's probabilities or None) per digit, left to right, and the reader's
+    probability of its digits (`sequence_probability`) when they are the reader's, else None. A wide group
     is one piece too when the reader finds fewer than two digits in it, when the model reads it as one
     digit (ONE_DIGIT_WIDTH, ONE_DIGIT_CONFIDENCE), or when no cut near an estimate leaves ink on both sides.
     """
     left, right = _columns(group)
     if right - left <= SINGLE_DIGIT_WIDTH * height:
-        return [(group, None)]
+        return [(group, None)], None
     if right - left <= ONE_DIGIT_WIDTH * height:
         # Before the reader is asked (or even loaded): most wide digits drawn apart end here.
         whole = classify(_digit_image(group, ink)[None])[0]
         if whole.in_domain and whole.confidence >= ONE_DIGIT_CONFIDENCE:
-            return [(group, None)]
+            return [(group, None)], None
     near = np.where(ndimage.binary_dilation(group, iterations=EDGE), ink, 0.0)
     line, scale = line_image(near)
-    found = decode(read_line(line))
+    logits = read_line(line)
+    found = decode(logits)
     if len(found) < 2:
-        return [(group, None)]
+        return [(group, None)], None
     # CTC puts a digit's answer where the reader has seen enough of it, often at its right edge: the
     # cuts go between the runs' centres, shifted so that the centres' mean is the ink's centre.
     centres = np.array([FRAME_WIDTH * (first + last + 1) / 2 for _, first, last, _ in found])
@@ -263,7 +292,7 @@ def _digits_of(
         tries = [(cut, group & ~left_of[-1] & cut, group & ~cut & until) for cut in cuts]
         tries = [(cut, before, after) for cut, before, after in tries if before.any() and after.any()]
         if not tries:
-            return [(group, None)]
+            return [(group, None)], None
         read = classify(np.stack([_digit_image(piece, ink) for _, before, after in tries for piece in (before, after)]))
         fit = [
             sum(
@@ -275,7 +304,8 @@ def _digits_of(
         left_of.append(tries[int(np.argmax(fit))][0])
     # Every piece has ink: each but the last is the left side of a chosen cut, the last its right side.
     left_of.append(columns < right)
-    return [(group & ~before & after, found[k][3]) for k, (before, after) in enumerate(zip(left_of, left_of[1:]))]
+    pieces = [(group & ~before & after, found[k][3]) for k, (before, after) in enumerate(zip(left_of, left_of[1:]))]
+    return pieces, sequence_probability(logits, labels)
 
 
 def _working_size(size: tuple[int, int], working_size: int) -> int:
@@ -315,7 +345,8 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify,
             f"Found {len(groups)} separate marks, more than the {MAX_DIGITS} digits a number may have. "
             "Clear the canvas and write at most 8 digits side by side."
         )
-    pieces = [digit for group in groups for digit in _digits_of(group, ink, height, read_line, classify)]
+    readings = [_digits_of(group, ink, height, read_line, classify) for group in groups]
+    pieces = [piece for group_pieces, _ in readings for piece in group_pieces]
     if len(pieces) > MAX_DIGITS:
         raise NumberError(
             f"Found {len(pieces)} digits, more than the {MAX_DIGITS} a number may have. "
@@ -332,4 +363,9 @@ def read(image: Image.Image | np.ndarray, working_size: int, classify: Classify,
             )
         (top, bottom), (left, right) = _rows(piece), _columns(piece)
         digits.append(Digit(tuple(int(round(value * scale)) for value in (left, top, right, bottom)), prediction))
-    return Number(tuple(digits))
+    confidence, start = 1.0, 0
+    for group_pieces, sequence in readings:
+        alone = [digit.prediction.confidence for digit in digits[start : start + len(group_pieces)]]
+        confidence *= float(np.prod(alone)) if sequence is None else sequence
+        start += len(group_pieces)
+    return Number(tuple(digits), confidence)

@@ -79,6 +79,37 @@ def test_decoding_the_number_readers_frames_merges_repeats_and_splits_at_blanks(
     assert numbers.decode(np.zeros((4, 11)) + np.eye(11)[numbers.BLANK] * 9) == []
 
 
+def test_the_sequence_probability_sums_every_alignment_of_the_digits_to_the_frames():
+    """Checked against brute force: every path of 6 frames over 11 answers that CTC collapses to the digits."""
+    import itertools
+
+    logits = np.random.default_rng(0).normal(0, 2, (6, 11))
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+    def collapsed(path):
+        merged = [answer for index, answer in enumerate(path) if index == 0 or answer != path[index - 1]]
+        return [answer for answer in merged if answer != numbers.BLANK]
+
+    for digits in ([3], [3, 3], [3, 7], [1, 4, 1], []):
+        brute = sum(
+            np.prod(probabilities[np.arange(6), path])
+            for path in itertools.product(range(11), repeat=6)
+            if collapsed(path) == digits
+        )
+        assert numbers.sequence_probability(logits, digits) == pytest.approx(brute, rel=1e-9)
+
+
+def test_a_touching_numbers_confidence_is_the_readers_probability_of_its_digits(digits_cnn, mnist_test, monkeypatch):
+    """Not the product of each digit's surest frame, which ignores the doubt about how many digits there are."""
+    lines = []
+    read_line = digits_cnn._read_line
+    monkeypatch.setattr(digits_cnn, "_read_line", lambda line: lines.append(read_line(line)) or lines[-1])
+    drawing, _ = written(mnist_test, [2, 0, 3], touching=True)
+    reading = digits_cnn.read_number(drawing)
+    assert len(lines) == 1 and len(reading.digits) == 3
+    assert reading.confidence == pytest.approx(numbers.sequence_probability(lines[0], [int(c) for c in reading.number]))
+
+
 def test_a_missing_number_reader_is_reported_with_the_command_that_trains_it(tmp_path, mnist_test, digits_cnn):
     import shutil
 
