@@ -224,8 +224,10 @@ def decode(logits: np.ndarray) -> list[tuple[int, int, int, np.ndarray]]:
 
 
 def sequence_probability(logits: np.ndarray, digits: list[int]) -> float:
-    """The number reader's probability of exactly these digits in a line: the sum over every alignment of
-    them to its frames (the forward algorithm of CTC, Graves et al. 2006), from its (FRAMES, 11) logits."""
+    """The number reader's probability of exactly these digits in a line, from its (FRAMES, 11) logits.
+
+    The sum over every alignment of the digits to the frames: the forward algorithm of CTC (Graves et al. 2006).
+    """
     probabilities = softmax(np.asarray(logits, dtype=np.float64))
     states = [BLANK]
     for digit in digits:
