@@ -160,6 +160,26 @@ def to_litert(model) -> bytes:
     return tf.lite.TFLiteConverter.from_keras_model(serving_model(model)).convert()
 
 
+def _checked_epochs(epochs: int) -> int:
+    if epochs < 1:
+        raise ValueError("--epochs must be at least 1.")
+    return epochs
+
+
+def _seeded_splits(task: tasks.Task, seed: int, data_dir: str | None) -> tuple[Split, Split, Split]:
+    """What every training run starts with: seeds set, TensorFlow's ops deterministic, the task's three splits loaded.
+
+    So the same seed gives the same model; returns (training, validation, test).
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
+    return training, validation, datasets.load_split(task.dataset, "test", data_dir)
+
+
 def _ctc_loss(labels, logits):
     """The CTC loss (Graves et al. 2006) of per-frame logits for digit labels padded with -1."""
     import tensorflow as tf
@@ -208,13 +228,8 @@ def train_number_reader(
     from classifier.models import build_number_reader
     from classifier.synthetic import number_lines, styled_digits
 
-    epochs = epochs or NUMBER_READER_EPOCHS
-    if epochs < 1:
-        raise ValueError("--epochs must be at least 1.")
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
-    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
-    test = datasets.load_split(task.dataset, "test", data_dir)
+    epochs = _checked_epochs(epochs or NUMBER_READER_EPOCHS)
+    training, validation, test = _seeded_splits(task, seed, data_dir)
     count = min(limit or NUMBER_LINES, NUMBER_LINES)
     images, labels = training.images, training.labels
     share = task.augmentation.styled_fraction
@@ -311,14 +326,8 @@ def train(
 
     from classifier.models import BUILDERS
 
-    epochs = epochs or task.epochs[model_kind]
-    if epochs < 1:
-        raise ValueError("--epochs must be at least 1.")
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
-
-    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
-    test = datasets.load_split(task.dataset, "test", data_dir)
+    epochs = _checked_epochs(epochs or task.epochs[model_kind])
+    training, validation, test = _seeded_splits(task, seed, data_dir)
     if limit:
         training, validation = (
             Split(training.images[:limit], training.labels[:limit]),
