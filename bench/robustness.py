@@ -1,9 +1,11 @@
 """How well the models read realistic input: canvas drawings of test digits and product photos of test items.
 
-Usage: python bench/robustness.py [--n 2000] [--models-dir DIR --output FILE]. Prints a Markdown table and
-writes bench/results/robustness.json. Digits and clothing come from the official test sets (never training
-images), digits also typed in the held-out fonts and drawn in other writing styles, clothing also as
-emoji illustrations and as flat-colour illustrations of test items.
+Usage: python bench/robustness.py [--n 2000] [--models-dir DIR --output FILE] [--emoji-dir DIR ...]. Prints a
+Markdown table and writes bench/results/robustness.json. Digits and clothing come from the official test sets
+(never training images), digits also typed in the held-out fonts and drawn in other writing styles, clothing
+also as emoji illustrations (Noto's, which no model trains on; `--emoji-dir` adds other sets) and as
+flat-colour illustrations of test items. Beside each model's accuracy, the share of the set that its domain
+check calls out of domain ("That doesn't look like a digit").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from classifier import datasets, load_classifier, outliers, settings, synthetic, tasks
 from classifier.preprocessing import open_image, preprocess
@@ -63,6 +66,17 @@ def test_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> tu
     return _from_test_images(task, n, rng, synthetic.illustrated_clothing)
 
 
+def emoji_folder_illustrations(folder: Path, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Clothing emoji of another set, one PNG per code point of synthetic.ILLUSTRATION_CLASSES in `folder` (e.g. an
+    emoji-datasource package's img/apple/64), restyled as the training illustrations are."""
+    found = [(code, label) for code, label in synthetic.ILLUSTRATION_CLASSES.items() if (folder / f"{code}.png").exists()]
+    if not found:
+        raise SystemExit(f"{folder} holds none of the clothing emoji (e.g. {next(iter(synthetic.ILLUSTRATION_CLASSES))}.png).")
+    pictures = {code: Image.open(folder / f"{code}.png").convert("RGBA") for code, _ in found}
+    picked = [found[i] for i in rng.integers(len(found), size=n)]
+    return [synthetic.restyled_clothing(pictures[code], rng) for code, _ in picked], np.array([label for _, label in picked])
+
+
 # Input sets: name -> (task, how they are made).
 SETS = {
     "canvas-like digits": ("digits", realistic_inputs),
@@ -81,6 +95,8 @@ def score(task: tasks.Task, inputs: list, labels: np.ndarray, models_dir: Path |
     for model_kind in settings.MODEL_KINDS:
         classifier = load_classifier(task.name, model_kind, models_dir)
         row[model_kind] = float(np.mean(classifier.predict_batch(ours).argmax(1) == labels))
+        # Real inputs that the domain check calls "not a digit" / "not clothing": it should be few.
+        row[f"{model_kind}_rejected"] = float(np.mean(classifier.domain_scores(ours) < classifier.domain.threshold))
         row[f"{model_kind}_naive_resize"] = float(np.mean(classifier.predict_batch(naive).argmax(1) == labels))
     return row
 
@@ -91,9 +107,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models-dir", type=Path, help="score these models instead of the shipped ones")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--emoji-dir", type=Path, action="append", default=[], help="also score the clothing emoji in this folder (repeatable)"
+    )
     args = parser.parse_args()
     results = {"n": args.n, "seed": args.seed, "models": str(args.models_dir or "shipped")}
-    for index, (name, (task_name, make)) in enumerate(SETS.items()):
+    sets = dict(SETS)
+    for folder in args.emoji_dir:
+        make = lambda task, n, rng, folder=folder: emoji_folder_illustrations(folder, n, rng)  # noqa: E731
+        sets[f"clothing emoji from {folder}"] = ("fashion", make)
+    for index, (name, (task_name, make)) in enumerate(sets.items()):
         started = time.perf_counter()
         task = tasks.get(task_name)
         inputs, labels = make(task, args.n, np.random.default_rng([args.seed, index]))
@@ -101,11 +124,12 @@ def main() -> None:
         print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     args.output.parent.mkdir(exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"| input ({args.n} each) | CNN | MLP | CNN, naive resize | MLP, naive resize |")
-    print("|---|---|---|---|---|")
-    for name in SETS:
+    columns = "CNN | MLP | CNN, naive resize | MLP, naive resize | out of domain, CNN | out of domain, MLP"
+    print(f"| input ({args.n} each) | {columns} |")
+    print("|---|---|---|---|---|---|---|")
+    for name in sets:
         row = results[name]
-        cells = [row["cnn"], row["mlp"], row["cnn_naive_resize"], row["mlp_naive_resize"]]
+        cells = [row[key] for key in ("cnn", "mlp", "cnn_naive_resize", "mlp_naive_resize", "cnn_rejected", "mlp_rejected")]
         print(f"| {name} | " + " | ".join(f"{100 * cell:.1f} %" for cell in cells) + " |")
 
 

@@ -29,6 +29,9 @@ BATCH_CHUNK = 32
 # What a served model gives for each image (classifier.models.serving_model): the class scores
 # before softmax, and the penultimate layer's activations.
 OUTPUTS = ("logits", "features")
+# The domain check reads summaries of whole layers: a large batch is run this many images at a time, so
+# that every layer's full output is never held for all of them at once.
+HEAD_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,14 @@ class Classifier:
         # The version of the model: the SHA-256 of the file it was loaded from (as in the manifest).
         self.digest = sha256(content)
         self.domain = domain.load(self.task, model_kind, models_dir) if domain_check else None
+        if self.domain is not None and not set(self.domain.layers) <= set(self.layer_names):
+            path = settings.model_path(task, model_kind, ".domain.npz", models_dir)
+            raise ModelFileError(
+                f"The calibration file {path} reads layers that the model does not have ({', '.join(self.domain.layers)}): "
+                f"it was made for another model. {settings.recreate_hint(self.task, model_kind, 'calibrate')}"
+            )
+        # What an answer needs of the model: logits, features and the layers the domain check reads.
+        self._answer_outputs = OUTPUTS + (self.domain.layers if self.domain is not None else ())
         self._models_dir = models_dir
         self._neighbours: explain.NeighbourIndex | None = None
         self._neighbours_lock = threading.Lock()
@@ -252,10 +263,18 @@ class Classifier:
         """Return (N, classes) calibrated probabilities for (N, 28, 28) images in 0..1, ink bright on black."""
         return self.domain.probabilities(self.outputs_batch(images28)["logits"])
 
+    def head_inputs(self, images28: np.ndarray, layers: tuple[str, ...]) -> np.ndarray:
+        """The domain network's inputs (domain.head_inputs) for (N, 28, 28) images in 0..1, summarising `layers`."""
+        return np.concatenate(
+            [
+                domain.head_inputs(self.outputs_batch(images28[start : start + HEAD_CHUNK], OUTPUTS + layers), layers)
+                for start in range(0, len(images28), HEAD_CHUNK)
+            ]
+        )
+
     def domain_scores(self, images28: np.ndarray) -> np.ndarray:
         """Return (N,) domain scores: higher = more like the training data; below `domain.threshold` = out of domain."""
-        outputs = self.outputs_batch(images28)
-        return self.domain.scores(outputs["logits"], outputs["features"])
+        return self.domain.head(self.head_inputs(images28, self.domain.layers))
 
     def adapter(self, images28: np.ndarray, labels: np.ndarray) -> adapt.Adapter:
         """An adapter from a user's examples: (N, 28, 28) images (uint8, or float in 0..1) and their right labels.
@@ -279,18 +298,18 @@ class Classifier:
         input cannot be decoded; both messages name the input when `name` (or a path) is given.
         """
         image28 = preprocess(self.spec, image, name)
-        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None]), adapter)
+        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None], self._answer_outputs), adapter)
         return prediction
 
     def _predictions(
         self, images28: np.ndarray, outputs: dict[str, np.ndarray], adapter: adapt.Adapter | None = None
     ) -> list[Prediction]:
-        """One Prediction per image from the model's outputs for the (N, 28, 28) images."""
+        """One Prediction per image from the model's outputs (at least `_answer_outputs`) for the (N, 28, 28) images."""
         probabilities = self.domain.probabilities(outputs["logits"])
         examples = np.full(len(probabilities), -1)
         if adapter is not None:
             probabilities, examples = adapter.adjust(probabilities, outputs["features"])
-        scores = self.domain.scores(outputs["logits"], outputs["features"])
+        scores = self.domain.scores(outputs)
         labels = np.argmax(probabilities, axis=1)
         return [
             Prediction(
@@ -321,7 +340,7 @@ class Classifier:
         image, name = decoded(image, name)
 
         def classify(images28: np.ndarray) -> list[Prediction]:
-            return self._predictions(images28, self.outputs_batch(images28), adapter)
+            return self._predictions(images28, self.outputs_batch(images28, self._answer_outputs), adapter)
 
         with empty_named(name):
             return numbers.read(image, self.spec.working_size, classify, self._read_line)

@@ -320,6 +320,103 @@ CLOTHING_EMOJI = {
 }  # fmt: skip
 
 
+# Clothing drawn by people, that the clothing models learn from (styled_clothing): the emoji of two open
+# sets, Twemoji and OpenMoji, one PNG file per code point and set (assets/illustrations/README.md), and
+# each one's Fashion-MNIST class (no pullover has an emoji). Noto's (CLOTHING_EMOJI) stay out: a benchmark.
+ILLUSTRATIONS_DIR = settings.ASSETS_DIR / "illustrations"
+ILLUSTRATION_SETS = ("twemoji", "openmoji")
+ILLUSTRATION_CLASSES = {
+    "1f455": 0, "1f45a": 0, "1f3bd": 0, "1f456": 1, "1f457": 3, "1f9e5": 4, "1f97c": 4, "1f461": 5, "1fa74": 5,
+    "1f454": 6, "1f45f": 7, "1f45c": 8, "1f45b": 8, "1f4bc": 8, "1f45d": 8, "1f392": 8, "1f462": 9, "1f97e": 9,
+}  # fmt: skip
+
+
+def clothing_pictures() -> list[tuple[Image.Image, int]]:
+    """The clothing illustrations of ILLUSTRATION_SETS as RGBA pictures, with their class."""
+    return [
+        (Image.open(path).convert("RGBA"), label)
+        for folder in ILLUSTRATION_SETS
+        for code, label in ILLUSTRATION_CLASSES.items()
+        if (path := ILLUSTRATIONS_DIR / folder / f"{code}.png").exists()
+    ]
+
+
+def _turn_hue(rgb: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the colours of an (..., 3) array around the grey axis by `angle` radians (greys stay grey)."""
+    axis = np.full(3, 1 / np.sqrt(3))
+    cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    rotation = np.cos(angle) * np.eye(3) + np.sin(angle) * cross + (1 - np.cos(angle)) * np.outer(axis, axis)
+    return rgb @ rotation.T
+
+
+def restyled_clothing(picture: Image.Image, rng: np.random.Generator) -> np.ndarray | bytes:
+    """A clothing illustration as people upload one: an RGBA array (transparent background) or JPEG bytes.
+
+    It is often recoloured, mirrored half the time, turned up to 35 degrees, scaled so that its longer
+    side is 60 to 360 pixels, sometimes given a soft drop shadow, and put on a transparent, white or
+    light-coloured background with a random margin.
+    """
+    rgba = np.asarray(picture, dtype=np.float32)
+    if rng.random() < 0.6:
+        colour = _turn_hue(rgba[..., :3], float(rng.uniform(0, 2 * np.pi))) * rng.uniform(0.7, 1.15)
+        rgba = np.dstack([np.clip(colour, 0, 255), rgba[..., 3]])
+    picture = Image.fromarray(rgba.astype(np.uint8), "RGBA")
+    if rng.random() < 0.5:
+        picture = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    picture = picture.rotate(float(rng.uniform(-35, 35)), expand=True, resample=Image.Resampling.BICUBIC)
+    picture = picture.crop(picture.getbbox() or (0, 0, *picture.size))
+    scale = float(rng.uniform(60, 360)) / max(picture.size)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    picture = picture.resize(size, Image.Resampling.BICUBIC)
+    margin = int(max(picture.size) * rng.uniform(0.05, 0.5)) + 2
+    canvas = Image.new("RGBA", (picture.width + 2 * margin, picture.height + 2 * margin))
+    if rng.random() < 0.25:
+        alpha = ndimage.gaussian_filter(np.asarray(picture.getchannel("A"), dtype=np.float32), max(picture.size) / 60)
+        shadow = Image.fromarray((alpha * rng.uniform(0.2, 0.5)).astype(np.uint8))
+        offset = tuple(margin + int(v) for v in rng.integers(1, max(2, margin // 2), size=2))
+        canvas.paste(Image.new("RGBA", picture.size, (0, 0, 0, 255)), offset, shadow)
+    canvas.alpha_composite(picture, (margin, margin))
+    background = rng.random()
+    if background < 0.35:
+        return np.asarray(canvas)
+    fill = (255, 255, 255) if background < 0.75 else tuple(int(v) for v in rng.uniform(215, 252, size=3))
+    photo = Image.alpha_composite(Image.new("RGBA", canvas.size, (*fill, 255)), canvas).convert("RGB")
+    photo = np.asarray(photo, dtype=np.float32)
+    photo += rng.normal(0, 2.0, size=photo.shape)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
+    return buffer.getvalue()
+
+
+def styled_clothing(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` clothing illustrations (clothing_pictures, restyled), preprocessed as the app does: uint8 images and labels.
+
+    Each class that has an illustration gets an equal share.
+    """
+    from classifier.preprocessing import as_uint8, open_image, preprocess
+
+    rng = np.random.default_rng(seed)
+    pictures = clothing_pictures()
+    if not pictures:
+        raise FileNotFoundError(f"No clothing illustrations in {ILLUSTRATIONS_DIR}: see its README.md.")
+    by_class: dict[int, list[Image.Image]] = {}
+    for picture, label in pictures:
+        by_class.setdefault(label, []).append(picture)
+    classes = sorted(by_class)
+    images, labels = [], []
+    for index in range(count):
+        label = classes[index % len(classes)]
+        made = restyled_clothing(by_class[label][rng.integers(len(by_class[label]))], rng)
+        images.append(as_uint8(preprocess(task, open_image(made) if isinstance(made, bytes) else made)))
+        labels.append(label)
+    return np.stack(images), np.asarray(labels, dtype=np.int32)
+
+
+def styled_images(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a task's `styled_fraction` trains on: digits in writing styles MNIST lacks, or clothing illustrations."""
+    return (styled_digits if task.input_kind == "drawing" else styled_clothing)(task, count, seed)
+
+
 # How a test image of each kind of input (a task's `input_kind`) is turned into what a user gives the app.
 REALISTIC_KINDS = {"drawing": "canvas-like", "photo": "photo-like"}
 
@@ -384,25 +481,29 @@ def redrawn(task: tasks.Task, image28: np.ndarray, rng: np.random.Generator) -> 
     return photo_clothing(image28, rng) if rng.random() < 0.5 else illustrated_clothing(image28, rng)
 
 
-def _redrawn_chunk(arguments: tuple[tasks.Task, np.ndarray, int]) -> np.ndarray:
+def _redrawn_chunk(arguments: tuple[tasks.Task, np.ndarray, int, bool]) -> np.ndarray:
     from classifier.preprocessing import open_image, preprocess
 
-    task, images, seed = arguments
+    task, images, seed, as_users = arguments
+    make = realistic if as_users else redrawn
     rng = np.random.default_rng(seed)
     made = []
     for image in images:
-        picture = redrawn(task, image, rng)
+        picture = make(task, image, rng)
         made.append(preprocess(task, open_image(picture) if isinstance(picture, bytes) else picture))
     return (np.stack(made) * 255).round().astype(np.uint8)
 
 
-def redrawn_images(task: tasks.Task, images: np.ndarray, seed: int, workers: int | None = None) -> np.ndarray:
-    """Return each 28x28 image redrawn (see `redrawn`) and preprocessed as the task's app does, as uint8."""
+def redrawn_images(
+    task: tasks.Task, images: np.ndarray, seed: int, workers: int | None = None, as_users: bool = False
+) -> np.ndarray:
+    """Return each 28x28 image redrawn (see `redrawn`; with `as_users`, see `realistic`) and preprocessed as the
+    task's app does, as uint8, on every core."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = np.array_split(images, max(1, len(images) // 2000))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        arguments = [(task, chunk, seed + index) for index, chunk in enumerate(chunks)]
+        arguments = [(task, chunk, seed + index, as_users) for index, chunk in enumerate(chunks)]
         return np.concatenate(list(pool.map(_redrawn_chunk, arguments)))
 
 

@@ -90,17 +90,18 @@ def _training_data(task: tasks.Task, training: Split, seed: int):
     return data.prefetch(2)
 
 
-# Styled digits made per training image and unit of `styled_fraction`: twice as many as one epoch uses.
+# Styled pictures made per training image and unit of `styled_fraction`: twice as many as one epoch uses.
 STYLED_PER_SHARE = 2
 
 
 def _styled_pictures(task: tasks.Task, training_size: int, seed: int):
-    """Digits in other writing styles (classifier.synthetic.styled_digits) as an endless, shuffled, batched tf.data pipeline."""
+    """Pictures in styles the dataset lacks (classifier.synthetic.styled_images: digits in other writing styles,
+    clothing illustrations) as an endless, shuffled, batched tf.data pipeline."""
     import tensorflow as tf
 
-    from classifier.synthetic import styled_digits
+    from classifier.synthetic import styled_images
 
-    images, labels = styled_digits(task, round(STYLED_PER_SHARE * task.augmentation.styled_fraction * training_size), seed + 5)
+    images, labels = styled_images(task, round(STYLED_PER_SHARE * task.augmentation.styled_fraction * training_size), seed + 5)
     return (
         tf.data.Dataset.from_tensor_slices(((images.astype(np.float32) / 255.0)[..., None], labels))
         .shuffle(len(labels), seed=seed + 7, reshuffle_each_iteration=True)
@@ -110,7 +111,7 @@ def _styled_pictures(task: tasks.Task, training_size: int, seed: int):
 
 
 def _replacer(share: float, seed: int) -> Callable:
-    """A transform of ((images, labels), (styled images, labels)) batches that puts styled digits in place of a share."""
+    """A transform of ((images, labels), (styled images, labels)) batches that puts styled pictures in place of a share."""
     import tensorflow as tf
 
     generator = tf.random.Generator.from_seed(seed + 8)

@@ -113,6 +113,14 @@ def test_a_missing_or_damaged_domain_file_is_refused_like_a_damaged_model(tmp_pa
         load_classifier("fashion", "mlp", folder)
 
 
+def test_the_cnns_check_reads_its_convolution_layers_and_one_made_for_other_layers_is_refused(tmp_path):
+    shipped = load_classifier("digits", "cnn")
+    assert shipped.domain.layers and set(shipped.domain.layers) <= set(shipped.layer_names)
+    folder = rewritten_check(tmp_path, layers=("layer_99_pooling",))
+    with pytest.raises(ModelFileError, match=r"digits-cnn\.domain\.npz.*layer_99_pooling.*calibrate --task digits --model cnn"):
+        load_classifier("digits", "cnn", folder)
+
+
 def test_expected_calibration_error_is_zero_when_confidence_matches_accuracy_and_large_when_overconfident():
     rng = np.random.default_rng(0)
     confidence = rng.uniform(0.5, 1.0, size=20000)
