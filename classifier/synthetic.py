@@ -57,6 +57,21 @@ def canvas_digit(
     return in_colours(canvas, polarity, rng)
 
 
+def rescanned_digit(digit28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A 28x28 digit as a scan or an enlarged picture gives it: upscaled 4 to 12 times (bilinear or bicubic),
+    sometimes softened by a blur of up to 2 pixels, white on black; uint8 RGB.
+
+    Canvas strokes have crisp edges; these have the soft ones of a resampled image.
+    """
+    size = IMAGE_SIZE * int(rng.integers(4, 13))
+    method = Image.Resampling.BILINEAR if rng.random() < 0.5 else Image.Resampling.BICUBIC
+    grey = np.asarray(Image.fromarray(digit28).resize((size, size), method), dtype=np.float32)
+    if rng.random() < 0.5:
+        grey = ndimage.gaussian_filter(grey, float(rng.uniform(0.5, 2.0)))
+    grey = np.clip(grey, 0, 255).astype(np.uint8)
+    return np.dstack([grey, grey, grey])
+
+
 def in_colours(ink: np.ndarray, polarity: str, rng: np.random.Generator) -> np.ndarray:
     """Ink (an (H, W) float array in 0..1) as a canvas gives it in one of POLARITIES: uint8 RGB or RGBA."""
     if polarity == "white-on-black":
