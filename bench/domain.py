@@ -80,7 +80,7 @@ def cost_ms(classifier, image28: np.ndarray, repeats: int = 300) -> dict[str, fl
     outputs, check = [], []
     for _ in range(repeats):
         started = time.perf_counter()
-        result = classifier.outputs_batch(image28[None], ("logits", "features", *classifier.domain.layers))
+        result = classifier.outputs_batch(image28[None], classifier.answer_outputs)
         middle = time.perf_counter()
         classifier.domain.probabilities(result["logits"])
         classifier.domain.scores(result)

@@ -230,7 +230,7 @@ class Classifier:
                 f"it was made for another model. {settings.recreate_hint(self.task, model_kind, 'calibrate')}"
             )
         # What an answer needs of the model: logits, features and the layers the domain check reads.
-        self._answer_outputs = OUTPUTS + (self.domain.layers if self.domain is not None else ())
+        self.answer_outputs = OUTPUTS + (self.domain.layers if self.domain is not None else ())
         self._models_dir = models_dir
         self._neighbours: explain.NeighbourIndex | None = None
         self._neighbours_lock = threading.Lock()
@@ -298,13 +298,13 @@ class Classifier:
         input cannot be decoded; both messages name the input when `name` (or a path) is given.
         """
         image28 = preprocess(self.spec, image, name)
-        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None], self._answer_outputs), adapter)
+        (prediction,) = self._predictions(image28[None], self.outputs_batch(image28[None], self.answer_outputs), adapter)
         return prediction
 
     def _predictions(
         self, images28: np.ndarray, outputs: dict[str, np.ndarray], adapter: adapt.Adapter | None = None
     ) -> list[Prediction]:
-        """One Prediction per image from the model's outputs (at least `_answer_outputs`) for the (N, 28, 28) images."""
+        """One Prediction per image from the model's outputs (at least `answer_outputs`) for the (N, 28, 28) images."""
         probabilities = self.domain.probabilities(outputs["logits"])
         examples = np.full(len(probabilities), -1)
         if adapter is not None:
@@ -340,7 +340,7 @@ class Classifier:
         image, name = decoded(image, name)
 
         def classify(images28: np.ndarray) -> list[Prediction]:
-            return self._predictions(images28, self.outputs_batch(images28, self._answer_outputs), adapter)
+            return self._predictions(images28, self.outputs_batch(images28, self.answer_outputs), adapter)
 
         with empty_named(name):
             return numbers.read(image, self.spec.working_size, classify, self._read_line)
