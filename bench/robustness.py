@@ -37,20 +37,47 @@ def realistic_inputs(task: tasks.Task, n: int, rng: np.random.Generator) -> tupl
     return _from_test_images(task, n, rng, lambda image28, rng: synthetic.realistic(task, image28, rng))
 
 
-def held_out_fonts(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
-    """Digits typed in the held-out fonts (no model trains on them), in random colours."""
+def _coloured(drawings: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """White-on-black drawings (grey or RGB) in random canvas colours (synthetic.POLARITIES)."""
+    inks = [(drawing if drawing.ndim == 2 else drawing[..., 0]) / 255.0 for drawing in drawings]
+    return [synthetic.in_colours(ink, synthetic.POLARITIES[rng.integers(3)], rng) for ink in inks]
+
+
+def _typed(n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     labels = rng.integers(10, size=n)
     fonts = outliers.fonts("held-out")
-    inputs = [synthetic.typed_digit(int(digit), rng, fonts)[..., 0] / 255.0 for digit in labels]
-    return [synthetic.in_colours(ink, synthetic.POLARITIES[rng.integers(3)], rng) for ink in inputs], labels
+    return [synthetic.typed_digit(int(digit), rng, fonts) for digit in labels], labels
+
+
+def _styled(n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    styles = [list(synthetic.STYLES)[i] for i in rng.integers(len(synthetic.STYLES), size=n)]
+    return [synthetic.styled_digit(style, rng) for style in styles], np.array([synthetic.STYLES[style][0] for style in styles])
+
+
+def held_out_fonts(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Digits typed in the held-out fonts (no model trains on them), in random colours."""
+    drawings, labels = _typed(n, rng)
+    return _coloured(drawings, rng), labels
 
 
 def writing_styles(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     """Digits drawn in synthetic.STYLES (the flagged 1, the crossed 7...), in random colours."""
-    styles = [list(synthetic.STYLES)[i] for i in rng.integers(len(synthetic.STYLES), size=n)]
-    inputs = [synthetic.styled_digit(style, rng) / 255.0 for style in styles]
-    labels = np.array([synthetic.STYLES[style][0] for style in styles])
-    return [synthetic.in_colours(ink, synthetic.POLARITIES[rng.integers(3)], rng) for ink in inputs], labels
+    drawings, labels = _styled(n, rng)
+    return _coloured(drawings, rng), labels
+
+
+def low_resolution_digits(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Test digits stored at 7 to 16 pixels a side and enlarged again (synthetic.low_resolution), in random colours."""
+    drawings, labels = _from_test_images(task, n, rng, synthetic.low_resolution)
+    return _coloured(drawings, rng), labels
+
+
+def low_resolution_styles(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Digits in other writing styles and typed in the held-out fonts, half each, stored at low resolution."""
+    styled, styled_labels = _styled(n // 2, rng)
+    typed, typed_labels = _typed(n - n // 2, rng)
+    drawings = [synthetic.low_resolution(drawing, rng) for drawing in styled + typed]
+    return _coloured(drawings, rng), np.concatenate([styled_labels, typed_labels])
 
 
 def emoji_illustrations(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
@@ -85,6 +112,8 @@ SETS = {
     "photo-like clothing": ("fashion", realistic_inputs),
     "clothing emoji (illustrations)": ("fashion", emoji_illustrations),
     "clothing items as illustrations": ("fashion", test_illustrations),
+    "low-resolution digits": ("digits", low_resolution_digits),
+    "low-resolution styles and held-out fonts": ("digits", low_resolution_styles),
 }
 
 
@@ -107,19 +136,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models-dir", type=Path, help="score these models instead of the shipped ones")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--sets", nargs="+", metavar="NAME", help="only these input sets (names as in the table)")
     parser.add_argument(
         "--emoji-dir", type=Path, action="append", default=[], help="also score the clothing emoji in this folder (repeatable)"
     )
     args = parser.parse_args()
     results = {"n": args.n, "seed": args.seed, "models": str(args.models_dir or "shipped")}
-    sets = dict(SETS)
+    sets = {name: made for name, made in SETS.items() if not args.sets or name in args.sets}
     for folder in args.emoji_dir:
         make = lambda task, n, rng, folder=folder: emoji_folder_illustrations(folder, n, rng)  # noqa: E731
         sets[f"clothing emoji from {folder}"] = ("fashion", make)
-    for index, (name, (task_name, make)) in enumerate(sets.items()):
+    # Each set draws from its own seed, its place in the whole list, whichever sets run.
+    order = list(SETS) + [name for name in sets if name not in SETS]
+    for name, (task_name, make) in sets.items():
         started = time.perf_counter()
         task = tasks.get(task_name)
-        inputs, labels = make(task, args.n, np.random.default_rng([args.seed, index]))
+        inputs, labels = make(task, args.n, np.random.default_rng([args.seed, order.index(name)]))
         results[name] = {"task": task_name, **score(task, inputs, labels, args.models_dir)}
         print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     args.output.parent.mkdir(exist_ok=True)

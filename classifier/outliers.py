@@ -20,12 +20,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier.settings import CANVAS_SIZE
+from classifier.settings import ASSETS_DIR, CANVAS_SIZE
 from classifier.synthetic import pen_stroke, photo_clothing
 
 FONT_DIR = Path("/usr/share/fonts")
 # Font files by part: tuning fonts choose the check (and type the digits the digit models train on,
-# classifier.synthetic.styled_digits); held-out fonts (other packages) test both.
+# classifier.synthetic.styled_digits); held-out fonts (other packages) test both. Beside these Debian
+# fonts, each part has the handwriting typefaces in its folder of assets/fonts/ (listed, with their
+# part, in assets/fonts/fonts.txt).
 TUNING_FONTS = (
     "truetype/dejavu/DejaVuSans.ttf",
     "truetype/dejavu/DejaVuSerif-Italic.ttf",
@@ -58,6 +60,7 @@ def fonts(part: str) -> list[Path]:
     """The installed font files of a part ("tuning" or "held-out")."""
     names = TUNING_FONTS if part == "tuning" else HELD_OUT_FONTS
     found = [FONT_DIR / name for name in names if (FONT_DIR / name).exists()]
+    found += sorted((ASSETS_DIR / "fonts" / part).glob("*.woff"))
     if not found:
         raise FileNotFoundError(f"None of the {part} fonts is installed: tests/debian-packages.txt lists their Debian packages.")
     return found

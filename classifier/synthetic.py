@@ -23,6 +23,9 @@ from classifier.settings import CANVAS_SIZE, IMAGE_SIZE, NUMBER_CANVAS
 NUMBER_LINE_DIGITS, TOUCHING_LINES = 5, 0.85
 
 POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
+# The share of drawn and styled training digits stored at low resolution and enlarged (`low_resolution`),
+# as public sets of people's handwriting keep them (8x8 to 16x16 pixels; here 7 to 16).
+LOW_RESOLUTION_SHARE = 0.2
 
 
 def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
@@ -69,6 +72,34 @@ def rescanned_digit(digit28: np.ndarray, rng: np.random.Generator) -> np.ndarray
     if rng.random() < 0.5:
         grey = ndimage.gaussian_filter(grey, float(rng.uniform(0.5, 2.0)))
     grey = np.clip(grey, 0, 255).astype(np.uint8)
+    return np.dstack([grey, grey, grey])
+
+
+def low_resolution(drawing: np.ndarray, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
+    """A drawing as a low-resolution digit set stores it and a viewer enlarges it: white on black, uint8 RGB.
+
+    The ink (any white-on-black grey or RGB array) is cropped to its box, made square (keeping its
+    shape, or stretched towards the square as some scanners normalise it), shrunk to 7 to 16 pixels
+    a side by area averaging and kept in 17 grey levels (as optical digit sets store a 4x4 count), then
+    enlarged to a random size and place on a canvas, blocky (nearest) or smooth (bilinear, bicubic).
+    """
+    grey = drawing if drawing.ndim == 2 else drawing[..., :3].max(axis=2)
+    rows, columns = np.flatnonzero(grey.max(axis=1) > 0), np.flatnonzero(grey.max(axis=0) > 0)
+    ink = Image.fromarray(grey[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
+    side = max(ink.size)
+    width = round(ink.width + (side - ink.width) * rng.uniform(0, 1) ** 2)  # 1s are often widened
+    ink = ink.resize((max(width, 1), ink.height), Image.Resampling.BILINEAR)
+    square = Image.new("L", (side, side))
+    square.paste(ink, ((side - ink.width) // 2, (side - ink.height) // 2))
+    pixels = int(rng.integers(7, 17))
+    small = np.asarray(square.resize((pixels, pixels), Image.Resampling.BOX), dtype=np.float32)
+    small = np.round(small / 255 * 16) * (255 / 16)
+    size = int(rng.integers(canvas_size // 3, canvas_size - canvas_size // 28))
+    method = (Image.Resampling.NEAREST, Image.Resampling.BILINEAR, Image.Resampling.BICUBIC)[rng.integers(3)]
+    large = Image.fromarray(np.clip(small, 0, 255).astype(np.uint8)).resize((size, size), method)
+    canvas = Image.new("L", (canvas_size, canvas_size))
+    canvas.paste(large, tuple(int(v) for v in rng.integers(0, canvas_size - size + 1, size=2)))
+    grey = np.asarray(canvas)
     return np.dstack([grey, grey, grey])
 
 
@@ -304,9 +335,10 @@ def typed_digit(digit: int, rng: np.random.Generator, fonts: list[Path]) -> np.n
 def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` digits in writing styles MNIST lacks, preprocessed as the app does: uint8 images and their labels.
 
-    Half are drawn in STYLES (an equal share each), half typed in the "tuning" fonts of
+    A third are drawn in STYLES (an equal share each), two thirds typed in the "tuning" fonts of
     classifier/outliers.py (printed and handwriting typefaces); its "held-out" fonts stay out of
-    training so that bench/robustness.py can measure how well this generalises.
+    training so that bench/robustness.py can measure how well this generalises. LOW_RESOLUTION_SHARE
+    of them are then stored at low resolution and enlarged again (`low_resolution`).
     """
     from classifier.outliers import fonts
     from classifier.preprocessing import as_uint8, preprocess
@@ -316,13 +348,15 @@ def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, 
     styles = list(STYLES)
     images, labels = [], []
     for index in range(count):
-        if index % 2:
+        if index % 3:
             digit = int(rng.integers(10))
             picture = typed_digit(digit, rng, typefaces)
         else:
-            style = styles[(index // 2) % len(styles)]
+            style = styles[(index // 3) % len(styles)]
             digit = STYLES[style][0]
             picture = styled_digit(style, rng)
+        if rng.random() < LOW_RESOLUTION_SHARE:
+            picture = low_resolution(picture, rng)
         images.append(as_uint8(preprocess(task, picture)))
         labels.append(digit)
     return np.stack(images), np.asarray(labels, dtype=np.int32)
@@ -364,17 +398,34 @@ def _turn_hue(rgb: np.ndarray, angle: float) -> np.ndarray:
     return rgb @ rotation.T
 
 
+def _lit(rgb: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Flat colours shaded as a 3-D render's: lit from a random side (darker away from it, and towards the
+    item's edges) with a soft highlight near the light."""
+    height, width = mask.shape
+    rows, columns = np.mgrid[0:height, 0:width] / max(height, width)
+    angle = rng.uniform(0, 2 * np.pi)
+    towards = (columns - 0.5) * np.cos(angle) + (rows - 0.5) * np.sin(angle)  # -0.7..0.7, larger nearer the light
+    inside = ndimage.distance_transform_edt(mask)
+    depth = np.clip(inside / (inside.max() + 1e-6) * 3, 0, 1)  # 0 at the edge, 1 a third of the way in
+    light = rng.uniform(0.45, 0.8) + rng.uniform(0.3, 0.7) * (towards + 0.7) / 1.4 * (0.6 + 0.4 * depth)
+    centre = (0.5 + 0.3 * np.cos(angle), 0.5 + 0.3 * np.sin(angle))
+    highlight = np.exp(-((columns - centre[0]) ** 2 + (rows - centre[1]) ** 2) / 0.02) * rng.uniform(0, 70)
+    return np.clip(rgb * light[..., None] + (highlight * depth)[..., None], 0, 255)
+
+
 def restyled_clothing(picture: Image.Image, rng: np.random.Generator) -> np.ndarray | bytes:
     """A clothing illustration as people upload one: an RGBA array (transparent background) or JPEG bytes.
 
-    It is often recoloured, mirrored half the time, turned up to 35 degrees, scaled so that its longer
-    side is 60 to 360 pixels, sometimes given a soft drop shadow, and put on a transparent, white or
-    light-coloured background with a random margin.
+    It is often recoloured, sometimes lit from one side as a 3-D render is (`_lit`), mirrored half the
+    time, turned up to 35 degrees, scaled so that its longer side is 60 to 360 pixels, sometimes given a
+    soft drop shadow, and put on a transparent, white or light-coloured background with a random margin.
     """
     rgba = np.asarray(picture, dtype=np.float32)
     if rng.random() < 0.6:
         colour = _turn_hue(rgba[..., :3], float(rng.uniform(0, 2 * np.pi))) * rng.uniform(0.7, 1.15)
         rgba = np.dstack([np.clip(colour, 0, 255), rgba[..., 3]])
+    if rng.random() < 0.4:
+        rgba = np.dstack([_lit(rgba[..., :3], rgba[..., 3] > 0, rng), rgba[..., 3]])
     picture = Image.fromarray(rgba.astype(np.uint8), "RGBA")
     if rng.random() < 0.5:
         picture = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
@@ -427,9 +478,24 @@ def styled_clothing(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray
     return np.stack(images), np.asarray(labels, dtype=np.int32)
 
 
-def styled_images(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """What a task's `styled_fraction` trains on: digits in writing styles MNIST lacks, or clothing illustrations."""
+def _styled_chunk(arguments: tuple[tasks.Task, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    task, count, seed = arguments
     return (styled_digits if task.input_kind == "drawing" else styled_clothing)(task, count, seed)
+
+
+def styled_images(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a task's `styled_fraction` trains on: digits in writing styles MNIST lacks, or clothing illustrations.
+
+    From 4,000 on, they are made on every core, in chunks of about 2,000 with seeds of their own.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    counts = [len(chunk) for chunk in np.array_split(np.arange(count), max(1, count // 2000))]
+    if len(counts) < 2:
+        return _styled_chunk((task, count, seed))
+    with ProcessPoolExecutor() as pool:
+        parts = list(pool.map(_styled_chunk, [(task, part, seed + 1000 * index) for index, part in enumerate(counts)]))
+    return np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts])
 
 
 # How a test image of each kind of input (a task's `input_kind`) is turned into what a user gives the app.
@@ -490,8 +556,11 @@ def illustrated_clothing(item28: np.ndarray, rng: np.random.Generator, size: int
 
 
 def redrawn(task: tasks.Task, image28: np.ndarray, rng: np.random.Generator) -> np.ndarray | bytes:
-    """A training image as users give it, for training: a canvas stroke, or a product photo or an illustration."""
+    """A training image as users give it, for training: a canvas stroke (or, LOW_RESOLUTION_SHARE of them, the
+    digit stored at low resolution and enlarged), or a product photo or an illustration."""
     if task.input_kind == "drawing":
+        if rng.random() < LOW_RESOLUTION_SHARE:
+            return low_resolution(image28, rng, canvas_size=112)
         return canvas_digit(image28, rng, "white-on-black", canvas_size=112)
     return photo_clothing(image28, rng) if rng.random() < 0.5 else illustrated_clothing(image28, rng)
 

@@ -106,19 +106,21 @@ DIGITS = Task(
     # training accuracy (98.0 % on augmented digits) stayed below validation accuracy (99.2 %); with
     # 0.1 and 0.3 the model fits better in 18 epochs instead of 22.
     cnn=CnnShape(filters=(32, 64), convolutions_per_block=1, block_dropout=0.1, head_dropout=0.3),
-    # A quarter drawn versions; a sixth each thicker or thinner strokes of a slightly turned (up to
-    # 9 degrees), zoomed or shifted digit; the rest the digit as it is. Then a tenth of each batch
-    # becomes digits in other writing styles and fonts. 20 epochs instead of 18 make up for them.
+    # Three tenths drawn versions (a fifth of them stored at low resolution); three twentieths each
+    # thicker or thinner strokes of a slightly turned (up to 9 degrees), zoomed or shifted digit; the
+    # rest the digit as it is. Then 12 % of each batch becomes digits in other writing styles and
+    # fonts. 24 epochs instead of 18 make up for them (with 20: validation accuracy 99.30 %, against
+    # 99.40 % before the low-resolution digits and the handwriting fonts).
     augmentation=Augmentation(
         rotation=0.025,
         zoom=0.08,
         shift=0.04,
-        changed_fraction=1 / 3,
+        changed_fraction=0.3,
         stroke_change=True,
-        drawn_fraction=0.25,
-        styled_fraction=0.1,
+        drawn_fraction=0.3,
+        styled_fraction=0.12,
     ),
-    epochs={"cnn": 20, "mlp": 60},
+    epochs={"cnn": 24, "mlp": 60},
     goals={"cnn": 0.994, "mlp": 0.980},
     # On augmented digits the MLP's 128 units underfit (training accuracy 95.7 % against 98.5 % on
     # validation with 0.2). On the validation split, 0.1 against 0.2 and 0.0: accuracy 98.46 / 98.46 /

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
-from classifier import outliers, synthetic, tasks
+from classifier import datasets, outliers, settings, synthetic, tasks
 from classifier.preprocessing import open_image, preprocess
 
 # Floors a little under what bench/robustness.py measured with the shipped models (README, "Real input").
 STYLES_FLOOR = 0.97
 HELD_OUT_FONTS_FLOOR = 0.9
+LOW_RESOLUTION_FLOOR = 0.97
+# The share of low-resolution test digits the digits CNN's domain check may call "not a digit".
+LOW_RESOLUTION_REJECTED = 0.05
 EMOJI_FLOOR = 0.9
 N = 400
 
@@ -36,6 +40,35 @@ def test_the_digits_cnn_reads_digits_typed_in_fonts_it_never_trained_on(digits_c
     labels = [i % 10 for i in range(N)]
     pictures = [synthetic.typed_digit(digit, rng, fonts) for digit in labels]
     assert accuracy(digits_cnn, "digits", pictures, labels) >= HELD_OUT_FONTS_FLOOR
+
+
+@pytest.mark.slow
+def test_the_digits_cnn_reads_test_digits_stored_at_low_resolution_and_calls_them_digits(digits_cnn):
+    rng = np.random.default_rng(24)
+    test = datasets.load_split("mnist", "test")
+    picked = rng.choice(len(test.labels), size=N, replace=False)
+    images = np.stack([preprocess("digits", synthetic.low_resolution(test.images[i], rng)) for i in picked])
+    assert float(np.mean(digits_cnn.predict_batch(images).argmax(1) == test.labels[picked])) >= LOW_RESOLUTION_FLOOR
+    assert float(np.mean(digits_cnn.domain_scores(images) < digits_cnn.domain.threshold)) <= LOW_RESOLUTION_REJECTED
+
+
+def test_every_handwriting_font_of_the_list_is_in_the_repository_and_types_digits():
+    listed = [
+        line.split()
+        for line in (settings.ASSETS_DIR / "fonts" / "fonts.txt").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    for part in ("tuning", "held-out"):
+        names = sorted(name for listed_part, name, _ in listed if listed_part == part)
+        files = [path for path in outliers.fonts(part) if path.suffix == ".woff"]
+        assert sorted(path.stem for path in files) == names
+        for path in files:
+            assert path.with_suffix(".LICENSE").exists()
+            ink = Image.new("L", (120, 60))
+            ImageDraw.Draw(ink).text((5, 5), "0123456789", font=ImageFont.truetype(str(path), 40), fill=255)
+            assert np.asarray(ink).mean() > 5, path.name
+    # No font is in both parts: the held-out ones measure generalisation.
+    assert not {path.name for path in outliers.fonts("tuning")} & {path.name for path in outliers.fonts("held-out")}
 
 
 @pytest.mark.slow
