@@ -220,7 +220,7 @@ def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir
         # those, the check called 17 % of such test digits "not a digit".
         scanned = rng.choice(len(training.labels), size=min(RESCANNED_INSIDE, len(training.labels)), replace=False)
         enlarge = (synthetic.rescanned_digit, synthetic.low_resolution)
-        pictures = [enlarge[position % 2](training.images[index], rng) for position, index in enumerate(scanned)]
+        pictures = [enlarge[position % 4 == 3](training.images[index], rng) for position, index in enumerate(scanned)]
         real.append(_preprocessed(task, pictures)[0])
     inside = np.concatenate([classifier.head_inputs(images, layers) for images in real])
     # A small training set (a quick check, a toy task) gets fewer outliers: as many as a tenth of its images per source.
