@@ -4,7 +4,8 @@ Usage: python bench/adapt.py [--users 5] [--new 300]. Prints Markdown tables and
 bench/results/adapt.json.
 
 Each simulated user writes 0s with a slash (classifier.synthetic.ADAPTATION_STYLES, a style no model
-trains on), which the models often read as 8. The user corrects the first five the model gets wrong
+trains on), which the MLP often reads as 8 (the CNN, which learned from handwriting typefaces, reads
+91 % of them). The user corrects the first five the model gets wrong
 (five corrections of the one confused class), then draws `--new` more 0s like that and as many
 crossed 7s (a style the models read well, and which the corrections must not spoil). Reported per
 model, as the mean over users: the accuracy on the new slashed 0s and crossed 7s before and after adapting, the accuracy on MNIST
