@@ -4,9 +4,9 @@ Each model ships a `<stem>.domain.npz` (made by classifier/calibration.py, liste
 - `temperature`: the answer's logits are divided by it before the softmax (temperature scaling, Guo et
   al. 2017), so that "80 % sure" is right about 80 % of the time;
 - a small "does this look like the training data?" network on the model's own outputs (its
-  penultimate features, logits and their log-sum-exp, and for a CNN each convolution and pooling
-  layer's mean and maximum activity per channel), trained with outlier pictures (outlier exposure, Hendrycks et
-  al. 2019), whose output is the domain score: higher = more like the training data;
+  penultimate features, logits and their log-sum-exp, and for a CNN each pooling layer's mean and
+  maximum activity per channel), trained with outlier pictures (outlier exposure, Hendrycks et al.
+  2019), whose output is the domain score: higher = more like the training data;
 - `layers`: the names of the model outputs it summarises (`summarised_layers`);
 - `threshold`: below it, the input is out of domain. It is set on validation inputs so that at most
   2 % of real drawings or photos are rejected.
