@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from classifier.settings import ASSETS_DIR, CANVAS_SIZE
-from classifier.synthetic import pen_stroke, photo_clothing
+from classifier.synthetic import as_camera_jpeg, pen_stroke, photo_clothing
 
 FONT_DIR = Path("/usr/share/fonts")
 # Font files by part: tuning fonts choose the check (and type the digits the digit models train on,
@@ -236,10 +236,7 @@ def object_photo(rng: np.random.Generator, objects: str, transparent: bool = Fal
     background = tuple(int(v) for v in rng.uniform(215, 252, size=3))
     photo = Image.new("RGB", (glyph.width + 2 * margin, glyph.height + 2 * margin), background)
     photo.paste(glyph, (margin, margin), glyph)
-    pixels = np.asarray(photo, dtype=np.float32) + rng.normal(0, 2.0, size=(photo.height, photo.width, 3))
-    buffer = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
-    return buffer.getvalue()
+    return as_camera_jpeg(np.asarray(photo, dtype=np.float32), rng)
 
 
 def digit_photo(digit28: np.ndarray, rng: np.random.Generator) -> bytes:
