@@ -231,7 +231,8 @@ def as_camera_jpeg(pixels: np.ndarray, rng: np.random.Generator) -> bytes:
     NOISE_LEVEL grey levels, JPEG-compressed at a quality of 60 to 91."""
     height, width = pixels.shape[:2]
     top, left = (int(v) for v in rng.integers(0, NOISE_FIELD, size=2))
-    noise = _noise_field().take(range(top, top + height), axis=0, mode="wrap").take(range(left, left + width), axis=1, mode="wrap")
+    rows = _noise_field().take(range(top, top + height), axis=0, mode="wrap")
+    noise = rows.take(range(left, left + width), axis=1, mode="wrap")
     buffer = io.BytesIO()
     Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(60, 92)))
     return buffer.getvalue()
