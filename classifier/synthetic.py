@@ -208,8 +208,7 @@ def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
     coverage = np.clip(item * np.float32(1 / 255), 0.0, 1.0)[..., None]
     photo_item = background * (1 - coverage) + (background * tint * (1 - coverage * np.float32(0.85))) * coverage
     margin = int(28 * scale * rng.uniform(0.15, 0.6))
-    photo = np.empty((28 * scale + 2 * margin, 28 * scale + 2 * margin, 3), dtype=np.float32)
-    photo[:] = background
+    photo = np.full((28 * scale + 2 * margin, 28 * scale + 2 * margin, 3), background, dtype=np.float32)
     top, left = (int(rng.integers(0, 2 * margin + 1)) for _ in range(2))
     photo[top : top + 28 * scale, left : left + 28 * scale] = photo_item
     return as_camera_jpeg(photo, rng)
