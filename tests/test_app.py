@@ -248,22 +248,23 @@ def test_a_database_that_is_down_is_named_and_the_answer_stays(mnist_test, monke
 
 def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits_cnn):
     rng = np.random.default_rng(5)
-    drawings = [synthetic.styled_digit("slashed-0", rng) for _ in range(60)]
-    misread = [drawing for drawing in drawings if digits_cnn.predict(drawing).label != 0]
-    # A misread 0 to correct, and a later one that the correction should fix (not every pair is alike enough).
+    ((style, (digit, _)),) = synthetic.ADAPTATION_STYLES.items()
+    drawings = [synthetic.styled_digit(style, rng) for _ in range(60)]
+    misread = [drawing for drawing in drawings if digits_cnn.predict(drawing).label != digit]
+    # A misread drawing to correct, and a later one that the correction should fix (not every pair is alike enough).
     first, later = next(
         (first, later)
         for first in misread
         for later in misread
         if later is not first
-        and digits_cnn.predict(later, adapter=digits_cnn.adapter(digits_cnn.predict(first).image28[None], [0])).label == 0
+        and digits_cnn.predict(later, adapter=digits_cnn.adapter(digits_cnn.predict(first).image28[None], [digit])).label == digit
     )
     get_store.clear()
     at = app()
     at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = first
     at.run()
-    at.selectbox(key=per_language("right_label")).set_value(0).run()
+    at.selectbox(key=per_language("right_label")).set_value(digit).run()
     at.button(key="correct").click().run()
     at.session_state[INJECTED_DRAWING_KEY] = later
     at.run()
@@ -271,8 +272,8 @@ def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits
     assert answers(at) == [unadapted]
     at.toggle(key="adapt").set_value(True).run()
     assert not at.exception
-    assert answers(at) == ["0"]
-    assert any("you said was a 0" in caption.value for caption in at.caption)
+    assert answers(at) == [str(digit)]
+    assert any(f"you said was a {digit}" in caption.value for caption in at.caption)
     at.toggle(key="adapt").set_value(False).run()
     assert answers(at) == [unadapted]
 

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from classifier import synthetic
+from classifier import synthetic, tasks
 from harness import browser
 from tests.bad_files import catalogue
 from tests.conftest import imported_modules
@@ -79,7 +79,8 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
     browser.draw(page, "7")
     assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
     page.get_by_text("Why-map", exact=True).first.wait_for(timeout=30_000)
-    for caption in ("convolution 1: 32 maps of 28x28", "pooling 2: 64 maps of 7x7", "128 hidden units"):
+    first, second = tasks.get("digits").cnn.filters
+    for caption in (f"convolution 1: {first} maps of 28x28", f"pooling 2: {second} maps of 7x7", "128 hidden units"):
         page.get_by_text(caption, exact=True).wait_for(state="visible", timeout=30_000)
     # The input, the why-map, one strip of the six alike training images and five layers are pictures.
     assert page.locator('[data-testid="stMain"] figure.pixels img').count() == 8
