@@ -24,8 +24,9 @@ from classifier.preprocessing import as_uint8, decoded, empty_named, preprocess
 
 logger = logging.getLogger(__name__)
 
-# Batches are run through an interpreter sized for this many images at a time.
-BATCH_CHUNK = 32
+# Batches are run through an interpreter sized for this many images at a time. Its working memory grows
+# with it: with 32, the app held 11 MB more (bench/speed.py), and `explain()` took no longer with 16.
+BATCH_CHUNK = 16
 # What a served model gives for each image (classifier.models.serving_model): the class scores
 # before softmax, and the penultimate layer's activations.
 OUTPUTS = ("logits", "features")
@@ -85,7 +86,7 @@ class _Interpreter:
 class _LiteRTBackend:
     """A LiteRT interpreter for single images, kept behind a lock; batches get a fresh interpreter per call.
 
-    A batch interpreter holds working memory for BATCH_CHUNK images (about 6 MB for the CNN), so it
+    A batch interpreter holds working memory for BATCH_CHUNK images (several MB for a CNN), so it
     is made for each batch (about 10 ms) rather than kept in a long-running app for a rare batch.
     The one exception is the explanation's occlusion batch (`logits_now`), which runs on every stroke
     when the inside view is shown: its interpreter is made on first use and kept, behind its own lock.
