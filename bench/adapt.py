@@ -4,7 +4,7 @@ Usage: python bench/adapt.py [--users 5] [--new 300]. Prints Markdown tables and
 bench/results/adapt.json.
 
 Each simulated user writes 7s as Arabic and Persian schools teach them, as a V (٧:
-classifier.synthetic.ADAPTATION_STYLES, a style no model trains on), which the models read as 4. The
+classifier.synthetic.ADAPTATION_STYLES, a style no model trains on), which the models misread, mostly as 4. The
 user corrects the first five the model gets wrong, then draws `--new` more 7s like that and as many
 open 4s (a style the models read well, and which the corrections must not turn into 7s). Reported per
 model, as the mean over users: the accuracy on the new V-shaped 7s and open 4s before and after adapting, the accuracy on MNIST
@@ -36,7 +36,7 @@ RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
 CORRECTIONS = 5
 GOAL_GAIN, GOAL_LOSS = 0.10, 0.002
 # The style the user corrects, and a style of another digit the corrections must leave alone.
-(STYLE,) = synthetic.ADAPTATION_STYLES
+((STYLE, (STYLE_DIGIT, _)),) = synthetic.ADAPTATION_STYLES.items()
 CONTROL = "open-4"
 # Seeds of the simulated users: validation users and test users never share one.
 VALIDATION_SEED, TEST_SEED = 1000, 2000
@@ -50,16 +50,15 @@ def drawings(style: str, count: int, rng: np.random.Generator) -> np.ndarray:
 def user(classifier, seed: int, new: int) -> dict:
     """One user's corrections (the first five misread drawings of STYLE) and their new drawings, with the model's outputs."""
     rng = np.random.default_rng(seed)
-    style_digit = synthetic.ADAPTATION_STYLES[STYLE][0]
     pool = drawings(STYLE, 200, rng)
-    wrong = pool[classifier.predict_batch(pool).argmax(axis=1) != style_digit][:CORRECTIONS]
+    wrong = pool[classifier.predict_batch(pool).argmax(axis=1) != STYLE_DIGIT][:CORRECTIONS]
     if len(wrong) < CORRECTIONS:
         raise SystemExit(f"The {classifier.model_kind} misread only {len(wrong)} of 200 {STYLE} digits: pick a harder style.")
     start = time.perf_counter()
-    adapter = classifier.adapter(wrong, np.full(len(wrong), style_digit))
+    adapter = classifier.adapter(wrong, np.full(len(wrong), STYLE_DIGIT))
     fit_ms = 1000 * (time.perf_counter() - start)
     sets = {}
-    for style, digit in ((STYLE, style_digit), (CONTROL, synthetic.STYLES[CONTROL][0])):
+    for style, digit in ((STYLE, STYLE_DIGIT), (CONTROL, synthetic.STYLES[CONTROL][0])):
         images = drawings(style, new, rng)
         sets[style] = (classifier.outputs_batch(images), np.full(new, digit))
     return {"adapter": adapter, "fit_ms": fit_ms, "sets": sets}

@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier import datasets, load_classifier, settings, tasks
+from classifier import datasets, load_classifier, settings, synthetic, tasks
 from classifier.files import write_atomically
 from classifier.idx import encode_idx
+
+# The handwriting style no model trains on, which "Adapt to my handwriting" is tested with, and its digit.
+((ADAPTATION_STYLE, (ADAPTATION_DIGIT, _)),) = synthetic.ADAPTATION_STYLES.items()
 
 # Tests that use these fixtures read the full datasets from ./data (`python -m classifier fetch-data`).
 FULL_DATA_FIXTURES = {"mnist_test", "fashion_test"}

@@ -7,10 +7,10 @@ import pytest
 
 from classifier import load_classifier, synthetic, tasks
 from classifier.preprocessing import preprocess
+from tests.conftest import ADAPTATION_DIGIT as DIGIT
+from tests.conftest import ADAPTATION_STYLE as STYLE
 
 TASK = tasks.get("digits")
-# A style no model trains on (V-shaped 7s, as Arabic and Persian schools teach them) and its digit.
-((STYLE, (DIGIT, _)),) = synthetic.ADAPTATION_STYLES.items()
 
 
 def drawings_in_the_style(count: int, seed: int) -> np.ndarray:

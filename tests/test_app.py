@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from classifier import settings, synthetic
 from classifier.store import DATABASE_URL_ENV, CorrectionStore
-from tests.conftest import large_digit, letter_drawing
+from tests.conftest import ADAPTATION_DIGIT, ADAPTATION_STYLE, large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
 from ui.corrections import SESSION_ID_KEY, get_store
 from ui.i18n import per_language
@@ -248,8 +248,8 @@ def test_a_database_that_is_down_is_named_and_the_answer_stays(mnist_test, monke
 
 def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits_cnn):
     rng = np.random.default_rng(5)
-    ((style, (digit, _)),) = synthetic.ADAPTATION_STYLES.items()
-    drawings = [synthetic.styled_digit(style, rng) for _ in range(60)]
+    digit = ADAPTATION_DIGIT
+    drawings = [synthetic.styled_digit(ADAPTATION_STYLE, rng) for _ in range(60)]
     misread = [drawing for drawing in drawings if digits_cnn.predict(drawing).label != digit]
     # A misread drawing to correct, and a later one that the correction should fix (not every pair is alike enough).
     first, later = next(
