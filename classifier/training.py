@@ -215,7 +215,7 @@ def train_number_reader(
     """Train a drawing task's number reader on lines of training digits (synthetic.number_lines); write its files.
 
     The digits are MNIST's and, in the task's `styled_fraction`, digits in other writing styles
-    (synthetic.styled_images), as the task's models learn from.
+    (synthetic.styled_digits), as the task's models learn from.
 
     `limit` caps the training lines (for quick checks). Returns its metrics: "test_accuracy" is the
     share of lines of *test* digits read exactly right.
@@ -227,7 +227,7 @@ def train_number_reader(
     import tensorflow as tf
 
     from classifier.models import build_number_reader
-    from classifier.synthetic import number_lines, styled_images
+    from classifier.synthetic import number_lines, styled_digits
 
     epochs = _checked_epochs(epochs or NUMBER_READER_EPOCHS)
     training, validation, test = _seeded_splits(task, seed, data_dir)
@@ -236,7 +236,7 @@ def train_number_reader(
     share = task.augmentation.styled_fraction
     if share:
         # Digits in the writing styles MNIST lacks, in the share the task's models learn them in.
-        styled, styled_labels = styled_images(task, round(share / (1 - share) * len(labels)), seed + 5)
+        styled, styled_labels = styled_digits(task, round(share / (1 - share) * len(labels)), seed + 5)
         images, labels = np.concatenate([images, styled]), np.concatenate([labels, styled_labels])
     rng = np.random.default_rng(seed)
     lines, digits = number_lines(images, labels, count, rng, task.working_size)
