@@ -43,7 +43,7 @@ class Prediction:
     class_name: str
     probabilities: np.ndarray
     image28: np.ndarray
-    in_domain: bool
+    in_domain: bool  # the domain check passed, or (with an adapter) one of the user's examples changed the answer
     domain_score: float  # higher = more like the training data; below the model's threshold = out of domain
     # With an adapter: the index of the user's example that changed the answer (classifier/adapt.py), else None.
     example: int | None = None
@@ -318,7 +318,8 @@ class Classifier:
                 self.class_names[label],
                 row,
                 image28,
-                bool(score >= self.domain.threshold),
+                # A drawing written like one of the user's own examples is in their domain, whatever the check says.
+                bool(score >= self.domain.threshold or example >= 0),
                 float(score),
                 None if example < 0 else int(example),
             )

@@ -52,7 +52,10 @@ def test_predict_with_an_adapter_names_the_example_and_without_one_does_not(digi
     # The corrected drawing itself, drawn again, is nearer to itself than to any training image.
     again = digits_cnn.predict(drawings[misread[0]], adapter=adapter)
     assert (again.label, again.example) == (DIGIT, 0)
-    assert digits_cnn.predict(drawings[misread[0]]).example is None
+    plain = digits_cnn.predict(drawings[misread[0]])
+    assert plain.example is None
+    # The user said what it is: it no longer "doesn't look like a digit", and its domain score stays the model's.
+    assert not plain.in_domain and again.in_domain and again.domain_score == plain.domain_score
 
 
 def test_an_adapter_without_examples_changes_nothing(digits_cnn, mnist_test):
