@@ -388,11 +388,13 @@ CLOTHING_EMOJI = {
 }  # fmt: skip
 
 
-# Clothing drawn by people, that the clothing models learn from (styled_clothing): the emoji of two open
-# sets, Twemoji and OpenMoji, one PNG file per code point and set (assets/illustrations/README.md), and
-# each one's Fashion-MNIST class (no pullover has an emoji). Noto's (CLOTHING_EMOJI) stay out: a benchmark.
+# Clothing drawn by people, that the clothing models learn from (styled_clothing): the emoji of eight open
+# sets (Twemoji, OpenMoji, Microsoft's Fluent in its colour, flat and 3-D styles, EmojiOne, Mozilla's
+# FxEmoji, Streamline), one PNG file per code point and set where the set draws it
+# (assets/illustrations/README.md), and each one's Fashion-MNIST class (no pullover has an emoji).
+# Noto's (CLOTHING_EMOJI), Apple's and Facebook's stay out: benchmarks.
 ILLUSTRATIONS_DIR = settings.ASSETS_DIR / "illustrations"
-ILLUSTRATION_SETS = ("twemoji", "openmoji")
+ILLUSTRATION_SETS = ("twemoji", "openmoji", "fluent", "fluent-flat", "fluent-3d", "emojione", "fxemoji", "streamline")
 ILLUSTRATION_CLASSES = {
     "1f455": 0, "1f45a": 0, "1f3bd": 0, "1f456": 1, "1f457": 3, "1f9e5": 4, "1f97c": 4, "1f461": 5, "1fa74": 5,
     "1f454": 6, "1f45f": 7, "1f45c": 8, "1f45b": 8, "1f4bc": 8, "1f45d": 8, "1f392": 8, "1f462": 9, "1f97e": 9,
