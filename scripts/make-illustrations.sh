@@ -62,3 +62,4 @@ for code in sys.argv[2:]:
     picture.resize((160, 160), Image.Resampling.LANCZOS).save(f"assets/illustrations/fluent-3d/{code}.png")
 ' "$work" $codes
 echo "Wrote $(ls "$out"/*/*.png | wc -l) pictures in $out/"
+
