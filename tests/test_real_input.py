@@ -98,9 +98,10 @@ def test_styled_clothing_is_every_illustrated_class_in_equal_shares_preprocessed
 
 def test_every_clothing_illustration_the_models_learn_from_is_in_the_repository():
     pictures = synthetic.clothing_pictures()
-    files = [path for folder in synthetic.ILLUSTRATION_SETS for path in (synthetic.ILLUSTRATIONS_DIR / folder).glob("*.png")]
+    per_set = [list((synthetic.ILLUSTRATIONS_DIR / folder).glob("*.png")) for folder in synthetic.ILLUSTRATION_SETS]
+    files = [path for paths in per_set for path in paths]
     assert len(pictures) == len(files) and {path.stem for path in files} <= set(synthetic.ILLUSTRATION_CLASSES)
     # Each set draws at least 10 of the 18 clothing emoji; the first two draw them all.
-    per_set = [len(list((synthetic.ILLUSTRATIONS_DIR / folder).glob("*.png"))) for folder in synthetic.ILLUSTRATION_SETS]
-    assert min(per_set) >= 10 and per_set[:2] == [len(synthetic.ILLUSTRATION_CLASSES)] * 2
+    counts = [len(paths) for paths in per_set]
+    assert min(counts) >= 10 and counts[:2] == [len(synthetic.ILLUSTRATION_CLASSES)] * 2
     assert all(picture.mode == "RGBA" and picture.size == (160, 160) for picture, _ in pictures)
