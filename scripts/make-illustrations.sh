@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-.venv/bin/python}
 codes=$("$python" -c 'from classifier.synthetic import ILLUSTRATION_CLASSES; print(" ".join(ILLUSTRATION_CLASSES))')
+sets=$("$python" -c 'from classifier.synthetic import ILLUSTRATION_SETS; print(" ".join(ILLUSTRATION_SETS))')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 packages="@twemoji/svg@15.0.0 openmoji@17.0.0 @iconify-json/fluent-emoji@1.2.7 @iconify-json/fluent-emoji-flat@1.2.6
@@ -17,7 +18,7 @@ packages="@twemoji/svg@15.0.0 openmoji@17.0.0 @iconify-json/fluent-emoji@1.2.7 @
   mkdir "${file%.tgz}" && tar xzf "$file" -C "${file%.tgz}"
 done)
 out=assets/illustrations
-mkdir -p "$out"/{twemoji,openmoji,fluent,fluent-flat,fluent-3d,emojione,fxemoji,streamline}
+for folder in $sets; do mkdir -p "$out/$folder"; done
 for code in $codes; do
   rsvg-convert -w 160 -h 160 "$work/twemoji-svg-15.0.0/package/$code.svg" -o "$out/twemoji/$code.png"
   rsvg-convert -w 160 -h 160 "$work/openmoji-17.0.0/package/color/svg/${code^^}.svg" -o "$out/openmoji/$code.png"
@@ -57,9 +58,8 @@ done
 import sys
 from pathlib import Path
 from PIL import Image
-for code in sys.argv[2:]:
+for code in sys.argv[3:]:
     picture = Image.open(Path(sys.argv[1]) / f"lobehub-fluent-emoji-3d-1.1.0/package/assets/{code}.webp").convert("RGBA")
-    picture.resize((160, 160), Image.Resampling.LANCZOS).save(f"assets/illustrations/fluent-3d/{code}.png")
-' "$work" $codes
+    picture.resize((160, 160), Image.Resampling.LANCZOS).save(Path(sys.argv[2]) / "fluent-3d" / f"{code}.png")
+' "$work" "$out" $codes
 echo "Wrote $(ls "$out"/*/*.png | wc -l) pictures in $out/"
-
