@@ -63,6 +63,11 @@ def model_path(task: str, model_kind: str, suffix: str, models_dir: Path | None 
     return Path(models_dir or MODELS_DIR) / f"{model_stem(task, model_kind)}{suffix}"
 
 
+def example_path(class_name: str) -> Path:
+    """The shipped example photo of a photo task's class, e.g. assets/examples/t-shirt-top.jpg for T-shirt/top."""
+    return EXAMPLES_DIR / f"{class_name.lower().replace('/', '-').replace(' ', '-')}.jpg"
+
+
 def recreate_hint(task: str, model_kind: str, command: str = "train") -> str:
     """The sentence that ends every message about a missing or damaged model file: the command that makes it again."""
     return f"Recreate it with `python -m classifier {command} --task {task} --model {model_kind}`."

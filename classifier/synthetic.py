@@ -614,7 +614,7 @@ def write_example_photos(task: tasks.Task, images: np.ndarray, labels: np.ndarra
     paths = []
     for label, class_name in enumerate(task.class_names):
         item = images[np.flatnonzero(labels == label)[0]]
-        path = settings.EXAMPLES_DIR / f"{class_name.lower().replace('/', '-').replace(' ', '-')}.jpg"
+        path = settings.example_path(class_name)
         write_atomically(path, photo_clothing(item, rng))
         paths.append(path)
     return paths

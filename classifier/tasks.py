@@ -24,9 +24,9 @@ class Dataset:
 
 @dataclass(frozen=True)
 class CnnShape:
-    """The CNN of a task: two convolution blocks, each of 3x3 convolutions and a 2x2 max pooling, then Dense(128)."""
+    """The CNN of a task: convolution blocks, each of 3x3 convolutions and a 2x2 max pooling, then Dense(128)."""
 
-    filters: tuple[int, int]  # filters of the two convolution blocks
+    filters: tuple[int, ...]  # filters of each convolution block, one block per number
     convolutions_per_block: int
     block_dropout: float  # after each block
     head_dropout: float  # after the Dense(128)
@@ -107,8 +107,12 @@ DIGITS = Task(
     # 0.1 and 0.3 the model fits better in 18 epochs instead of 22. With the 201 handwriting typefaces
     # to learn as well, 48 and 96 filters instead of 32 and 64: validation accuracy 99.36 % with either,
     # held-out typefaces 98.4 % against 98.0 %; a training step costs 1.4 times as much (14.6 minutes
-    # in `fit`). With 32 and 64 filters and 0.05 and 0.2 dropout: validation 99.28 %.
-    cnn=CnnShape(filters=(48, 96), convolutions_per_block=1, block_dropout=0.1, head_dropout=0.3),
+    # in `fit`). With 32 and 64 filters and 0.05 and 0.2 dropout: validation 99.28 %. A third block
+    # (128 filters, on 7x7 maps) and 24 filters in the first: validation 99.40 % (test 99.53 %, against
+    # 99.36 and 99.43 %), and a training step costs 0.77 times as much as with 48 and 96
+    # (bench/training_cost.py). With 32 filters in the first block: validation 99.50 %, but a step cost
+    # 1.8 times as much as with 24 (152 against 84 ms in one run): 30 minutes in `fit`, over the limit.
+    cnn=CnnShape(filters=(24, 96, 128), convolutions_per_block=1, block_dropout=0.1, head_dropout=0.3),
     # Three tenths drawn versions (a fifth of them stored at low resolution); three twentieths each
     # thicker or thinner strokes of a slightly turned (up to 9 degrees), zoomed or shifted digit; the
     # rest the digit as it is. Then 12 % of each batch becomes digits in other writing styles and
@@ -124,7 +128,7 @@ DIGITS = Task(
         styled_fraction=0.12,
     ),
     epochs={"cnn": 24, "mlp": 60},
-    goals={"cnn": 0.994, "mlp": 0.980},
+    goals={"cnn": 0.995, "mlp": 0.980},
     # On augmented digits the MLP's 128 units underfit (training accuracy 95.7 % against 98.5 % on
     # validation with 0.2). On the validation split, 0.1 against 0.2 and 0.0: accuracy 98.46 / 98.46 /
     # 98.12 %, loss 0.0653 / 0.0664 / 0.0712, canvas-like validation digits 96.5 / 96.4 / 96.5 %.
@@ -157,7 +161,7 @@ FASHION = Task(
     # accuracy, below the 93.5 % floor for PNG files, for 3 points on clothing emoji: not shipped (README).
     augmentation=Augmentation(mirror=True, changed_fraction=0.5, styled_fraction=0.08),
     epochs={"cnn": 13, "mlp": 50},
-    goals={"cnn": 0.930, "mlp": 0.895},
+    goals={"cnn": 0.935, "mlp": 0.895},
     references={"mlp": "88.57 % (tutorial, seed 000); Zalando's best classic baseline 89.7 %"},
 )
 

@@ -309,6 +309,22 @@ def _dataset_digests(dataset: tasks.Dataset, data_dir: str | None) -> dict[str, 
     return {name: sha256((folder / name).read_bytes()) for name in datasets.FILE_NAMES}
 
 
+def compiled_model(task: tasks.Task, model_kind: str, steps: int):
+    """A new model of the task, compiled as `train` trains it: Adam, cosine decay over `steps`, cross-entropy."""
+    import keras
+
+    from classifier.models import BUILDERS
+
+    model = BUILDERS[model_kind](task)
+    schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=steps)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
 def train(
     task: str | tasks.Task,
     model_kind: str,
@@ -325,8 +341,6 @@ def train(
     import keras
     import tensorflow as tf
 
-    from classifier.models import BUILDERS
-
     epochs = _checked_epochs(epochs or task.epochs[model_kind])
     training, validation, test = _seeded_splits(task, seed, data_dir)
     if limit:
@@ -337,13 +351,7 @@ def train(
     steps_per_epoch = -(-len(training.labels) // BATCH_SIZE)
     train_data = _training_data(task, training, seed)
 
-    model = BUILDERS[model_kind](task)
-    schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=epochs * steps_per_epoch)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
+    model = compiled_model(task, model_kind, epochs * steps_per_epoch)
     started = time.perf_counter()
     history = model.fit(
         train_data,

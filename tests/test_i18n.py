@@ -49,13 +49,14 @@ def test_placeholders_survive_translation():
 
 
 def shown_texts(at: AppTest) -> list[str]:
-    """The texts a page shows: titles, headers, paragraphs, captions, alerts, metric and widget labels."""
+    """The texts a page shows: titles, headers, paragraphs, captions, alerts, metric and widget labels, pill and segment options."""
     texts = [
         element.value
         for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
         for element in at.get(kind)
     ]
     texts += [metric.label for metric in at.metric] + [tab.label for tab in at.tabs]
+    texts += [option for group in at.button_group for option in group.options]
     texts += [
         widget.label for kind in ("toggle", "selectbox", "slider", "segmented_control", "button") for widget in at.get(kind)
     ]

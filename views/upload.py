@@ -11,7 +11,7 @@ from PIL import Image
 from classifier import ClassifierError, Prediction, tasks
 from classifier.explain import Explanation
 from classifier.preprocessing import open_image
-from classifier.settings import EXAMPLES_DIR, MAX_IMAGE_PIXELS, MODEL_KINDS
+from classifier.settings import MAX_IMAGE_PIXELS, MODEL_KINDS, example_path
 from ui.charts import probability_chart
 from ui.i18n import _, class_names
 from ui.inside import show_inside
@@ -31,9 +31,10 @@ st.write(
 
 
 @st.cache_data(show_spinner=False)
-def example_photos() -> dict[str, bytes]:
-    """The shipped product photos made from Fashion-MNIST test images, one per class."""
-    return {path.name: path.read_bytes() for path in sorted(EXAMPLES_DIR.glob("*.jpg"))}
+def example_photos() -> dict[str, tuple[str, bytes]]:
+    """The shipped product photos made from Fashion-MNIST test images, one per class: file name -> (class, content)."""
+    paths = {class_name: example_path(class_name) for class_name in TASK.class_names}
+    return {path.name: (class_name, path.read_bytes()) for class_name, path in paths.items() if path.exists()}
 
 
 def chosen_files() -> tuple[str, bool, list[tuple[str, bytes]]]:
@@ -65,9 +66,15 @@ def chosen_files() -> tuple[str, bool, list[tuple[str, bytes]]]:
         ).format(types=", ".join(IMAGE_TYPES), megabytes=limit_mb, megapixels=megapixels)
     )
     examples = example_photos()
-    picked = st.pills(_("Or try an example photo"), list(examples), selection_mode="multi", key="examples")
+    picked = st.pills(
+        _("Or try an example photo"),
+        list(examples),
+        selection_mode="multi",
+        format_func=lambda name: _(examples[name][0]),
+        key="examples",
+    )
     files = [(upload.name, upload.getvalue()) for upload in uploads or []]
-    files += [(name, examples[name]) for name in picked or []]
+    files += [(name, examples[name][1]) for name in picked or []]
     return model_kind or "cnn", inside, files
 
 
