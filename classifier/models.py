@@ -48,7 +48,8 @@ def build_cnn(task: tasks.Task) -> keras.Sequential:
     The tutorial has Conv(16) -> Pool -> Conv(32) -> Pool -> Dense(128) -> Dense(10). Here each
     convolution and the Dense(128) are followed by batch normalisation, and dropout follows each
     block and the Dense(128). A third block pools 7x7 maps to 3x3 (Keras drops the odd row and column,
-    which lie in the empty border around a 20x20 digit). Without batch normalisation, Fashion-MNIST stopped at 92.6 % after 15 epochs.
+    which lie in the empty border around a 20x20 digit). Without batch normalisation, Fashion-MNIST
+    stopped at 92.6 % after 15 epochs.
     """
     shape = task.cnn
 

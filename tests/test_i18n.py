@@ -49,7 +49,7 @@ def test_placeholders_survive_translation():
 
 
 def shown_texts(at: AppTest) -> list[str]:
-    """The texts a page shows: titles, headers, paragraphs, captions, alerts, metric and widget labels, pill and segment options."""
+    """The texts a page shows: titles, headers, paragraphs, captions, alerts, metric and widget labels, button-group options."""
     texts = [
         element.value
         for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
