@@ -79,11 +79,20 @@ def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_ima
     browser.draw(page, "7")
     assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
     page.get_by_text("Why-map", exact=True).first.wait_for(timeout=30_000)
-    first, second = tasks.get("digits").cnn.filters
-    for caption in (f"convolution 1: {first} maps of 28x28", f"pooling 2: {second} maps of 7x7", "128 hidden units"):
+    shape = tasks.get("digits").cnn
+    blocks = len(shape.filters)
+    side = 28 >> blocks  # each pooling halves the maps, rounding down
+    captions = (
+        f"convolution 1: {shape.filters[0]} maps of 28x28",
+        f"pooling {blocks}: {shape.filters[-1]} maps of {side}x{side}",
+        "128 hidden units",
+    )
+    for caption in captions:
         page.get_by_text(caption, exact=True).wait_for(state="visible", timeout=30_000)
-    # The input, the why-map, one strip of the six alike training images and five layers are pictures.
-    assert page.locator('[data-testid="stMain"] figure.pixels img').count() == 8
+    # The input, the why-map and one strip of the six alike training images are pictures, and so is each
+    # convolution, each pooling and the hidden units.
+    layers = blocks * shape.convolutions_per_block + blocks + 1
+    assert page.locator('[data-testid="stMain"] figure.pixels img').count() == 3 + layers
     assert browser.exceptions_on(page) == 0
 
 
