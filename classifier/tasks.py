@@ -74,7 +74,8 @@ class Task:
     augmentation: Augmentation
     epochs: Mapping[str, int]  # per model kind, unless `train --epochs` says otherwise
     goals: Mapping[str, float]  # test accuracy each shipped model must reach, per model kind
-    # The MLP's dropout after its Dense(128).
+    # The MLP's hidden units (the tutorial's 128) and the dropout after them.
+    mlp_units: int = 128
     mlp_dropout: float = 0.2
     # Published figures to compare with, per model kind (shown in the README's model table).
     references: Mapping[str, str] = field(default_factory=dict)
@@ -128,10 +129,15 @@ DIGITS = Task(
         styled_fraction=0.12,
     ),
     epochs={"cnn": 24, "mlp": 60},
-    goals={"cnn": 0.995, "mlp": 0.980},
+    goals={"cnn": 0.995, "mlp": 0.983},
     # On augmented digits the MLP's 128 units underfit (training accuracy 95.7 % against 98.5 % on
     # validation with 0.2). On the validation split, 0.1 against 0.2 and 0.0: accuracy 98.46 / 98.46 /
     # 98.12 %, loss 0.0653 / 0.0664 / 0.0712, canvas-like validation digits 96.5 / 96.4 / 96.5 %.
+    # With the handwriting typefaces as well, 128 units still underfit (training 96.5 %, validation
+    # 98.42 %, loss 0.0671); 192 and 256 units (2026-12-03, 60 epochs each): validation 98.38 and
+    # 98.42 %, loss 0.0684 and 0.0595, training 97.1 and 97.5 %; with 256 `train` took 16.7 minutes on
+    # a day when 192 took 16.5.
+    mlp_units=256,
     mlp_dropout=0.1,
     references={"cnn": "98.11 % (tutorial, seed 002)"},
 )

@@ -35,7 +35,7 @@ LAYER_TEXT = {
     ("dense", True): (
         "**Hidden units**: each square is one *unit* (a simple artificial neuron). It adds up everything the "
         "layers before it found, each with its own learned weight, and lights up for one particular mix. The "
-        "answer is read from these 128 numbers."
+        "answer is read from these numbers, one per unit."
     ),
 }
 WHY_MAP_TEXT = (
@@ -44,8 +44,8 @@ WHY_MAP_TEXT = (
     "the colour, the more hiding it hurt the answer. Look whether it used the parts you would use."
 )
 NEIGHBOURS_TEXT = (
-    "**Training images it finds alike**: the network turns every picture into 128 numbers, the hidden "
-    "units above. These are six of its training images whose numbers are closest to yours (the *distance* "
+    "**Training images it finds alike**: the network turns every picture into one number per "
+    "hidden unit above. These are six of its training images whose numbers are closest to yours (the *distance* "
     "under each). When they all show the same thing, your picture is a typical one to the network."
 )
 
