@@ -131,7 +131,7 @@ def running_app() -> dict:
             page.get_by_text("Saved").first.wait_for(timeout=30_000)
             after_draw = browser.resident_memory_mb(server)
             page.goto(f"{url}/upload")
-            page.get_by_text("sneaker.jpg", exact=True).click()
+            page.get_by_role("button", name="Sneaker", exact=True).click()  # the example photo's pill
             browser.wait_for_prediction(page, "Sneaker")
             for path in ("curves", "explorer", "handwriting"):
                 page.goto(f"{url}/{path}")
