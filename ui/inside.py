@@ -45,7 +45,7 @@ WHY_MAP_TEXT = (
 )
 NEIGHBOURS_TEXT = (
     "**Training images it finds alike**: the network turns every picture into one number per "
-    "hidden unit above. These are six of its training images whose numbers are closest to yours (the *distance* "
+    "hidden unit (the strip below). These are six of its training images whose numbers are closest to yours (the *distance* "
     "under each). When they all show the same thing, your picture is a typical one to the network."
 )
 
