@@ -135,8 +135,8 @@ DIGITS = Task(
     # 98.12 %, loss 0.0653 / 0.0664 / 0.0712, canvas-like validation digits 96.5 / 96.4 / 96.5 %.
     # With the handwriting typefaces as well, 128 units still underfit (training 96.5 %, validation
     # 98.42 %, loss 0.0671); 192 and 256 units (2026-12-03, 60 epochs each): validation 98.38 and
-    # 98.42 %, loss 0.0684 and 0.0595, training 97.1 and 97.5 %; with 256 `train` took 16.7 minutes on
-    # a day when 192 took 16.5.
+    # 98.42 %, loss 0.0684 and 0.0595, training 97.1 and 97.5 %; with 256 `train` took 16.7 minutes
+    # (10.1 in `fit`) on a day when 192 took 16.5 and the machine ran about half as fast as on 2026-12-02.
     mlp_units=256,
     mlp_dropout=0.1,
     references={"cnn": "98.11 % (tutorial, seed 002)"},
