@@ -28,6 +28,7 @@ import numpy as np
 from classifier import datasets, load_classifier, settings, tasks
 from classifier.calibration import REJECTED_SHARE, expected_calibration_error, outlier_images, realistic_images
 from classifier.domain import log_sum_exp, softmax
+from harness.results import measured_alike
 
 RESULTS = Path(__file__).resolve().parent / "results" / "domain.json"
 SCORES = ("msp", "energy", "mahalanobis", "knn", "shipped")
@@ -132,10 +133,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = {"n": args.n, "per_source": args.per_source, "seed": args.seed}
-    if args.task is not None and RESULTS.exists():  # each task draws from its own generator: the others stay valid
-        earlier = json.loads(RESULTS.read_text())
-        if all(earlier.get(key) == value for key, value in results.items()):
-            results = earlier
+    if args.task is not None:  # each task draws from its own generator: the others stay valid
+        results = measured_alike(RESULTS, results)
     for task in tasks.all_tasks() if args.task is None else (tasks.get(args.task),):
         rng = np.random.default_rng(args.seed)
         training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train"), 1)

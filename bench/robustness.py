@@ -22,6 +22,7 @@ from PIL import Image
 
 from classifier import datasets, load_classifier, outliers, settings, synthetic, tasks
 from classifier.preprocessing import open_image, preprocess
+from harness.results import measured_alike
 
 RESULTS = Path(__file__).resolve().parent / "results" / "robustness.json"
 
@@ -143,11 +144,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = {"n": args.n, "seed": args.seed, "models": str(args.models_dir or "shipped")}
-    if args.sets and args.output.exists():
-        # A rerun of some sets keeps the other sets' figures when they were measured alike.
-        earlier = json.loads(args.output.read_text())
-        if all(earlier.get(key) == value for key, value in results.items()):
-            results = earlier
+    if args.sets:  # a rerun of some sets keeps the other sets' figures when they were measured alike
+        results = measured_alike(args.output, results)
     sets = {name: made for name, made in SETS.items() if not args.sets or name in args.sets}
     for folder in args.emoji_dir:
         make = lambda task, n, rng, folder=folder: emoji_folder_illustrations(folder, n, rng)  # noqa: E731
