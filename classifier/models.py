@@ -69,7 +69,7 @@ def build_cnn(task: tasks.Task) -> keras.Sequential:
             keras.Input(shape=input_shape),
             *(layer for filters in shape.filters for layer in conv_block(filters)),
             layers.Flatten(),
-            *dense_head(128, shape.head_dropout, task.num_classes),
+            *dense_head(tasks.HIDDEN_UNITS, shape.head_dropout, task.num_classes),
         ],
         name="cnn",
     )

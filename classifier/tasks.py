@@ -57,6 +57,10 @@ class Augmentation:
     styled_fraction: float = 0.0
 
 
+# The tutorials' Dense(128): the CNN's hidden units, and the MLP's unless its task says otherwise.
+HIDDEN_UNITS = 128
+
+
 @dataclass(frozen=True)
 class Task:
     """One classification task: a dataset, its class names in label order, and how its models are made."""
@@ -74,8 +78,8 @@ class Task:
     augmentation: Augmentation
     epochs: Mapping[str, int]  # per model kind, unless `train --epochs` says otherwise
     goals: Mapping[str, float]  # test accuracy each shipped model must reach, per model kind
-    # The MLP's hidden units (the tutorial's 128) and the dropout after them.
-    mlp_units: int = 128
+    # The MLP's hidden units (the tutorials' HIDDEN_UNITS) and the dropout after them.
+    mlp_units: int = HIDDEN_UNITS
     mlp_dropout: float = 0.2
     # Published figures to compare with, per model kind (shown in the README's model table).
     references: Mapping[str, str] = field(default_factory=dict)

@@ -44,9 +44,9 @@ WHY_MAP_TEXT = (
     "the colour, the more hiding it hurt the answer. Look whether it used the parts you would use."
 )
 NEIGHBOURS_TEXT = (
-    "**Training images it finds alike**: the network turns every picture into one number per "
-    "hidden unit (the strip below). These are six of its training images whose numbers are closest to yours (the *distance* "
-    "under each). When they all show the same thing, your picture is a typical one to the network."
+    "**Training images it finds alike**: the network turns every picture into one number per hidden unit "
+    "(the strip below). These are six of its training images whose numbers are closest to yours (the "
+    "*distance* under each). When they all show the same thing, your picture is a typical one to the network."
 )
 
 
