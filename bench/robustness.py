@@ -3,10 +3,11 @@
 Usage: python bench/robustness.py [--n 2000] [--models-dir DIR --output FILE] [--sets NAME ...] [--emoji-dir DIR ...].
 Prints a Markdown table and writes bench/results/robustness.json; with --sets, only those sets' figures change
 when the file's other sets were measured with the same --n, --seed and models. Digits and clothing come from
-the official test sets (never training images), digits also typed in the held-out fonts and drawn in other
-writing styles, clothing also as emoji illustrations (Noto's, which no model trains on; `--emoji-dir` adds
-other sets) and as flat-colour illustrations of test items. Beside each model's accuracy, the share of the
-set that its domain check calls out of domain ("That doesn't look like a digit").
+the official test sets (never training images), digits also typed in the held-out fonts (as typed and redrawn
+with a round brush) and drawn in other writing styles, clothing also as emoji illustrations (Noto's, which no
+model trains on; `--emoji-dir` adds other sets) and as flat-colour illustrations of test items. Beside each
+model's accuracy, the share of the set that its domain check calls out of domain ("That doesn't look like a
+digit").
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def held_out_fonts(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[
     """Digits typed in the held-out fonts (no model trains on them), in random colours."""
     drawings, labels = _typed(n, rng)
     return _coloured(drawings, rng), labels
+
+
+def held_out_fonts_stroked(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """Digits typed in the held-out fonts and redrawn along their centre lines with a round brush (synthetic.stroked)."""
+    drawings, labels = _typed(n, rng)
+    return _coloured([synthetic.stroked(drawing, rng) for drawing in drawings], rng), labels
 
 
 def writing_styles(task: tasks.Task, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
@@ -116,6 +123,7 @@ SETS = {
     "clothing items as illustrations": ("fashion", test_illustrations),
     "low-resolution digits": ("digits", low_resolution_digits),
     "low-resolution styles and held-out fonts": ("digits", low_resolution_styles),
+    "held-out fonts as canvas strokes": ("digits", held_out_fonts_stroked),
 }
 
 

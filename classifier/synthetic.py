@@ -37,6 +37,12 @@ def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
     return skeletonize(large > 100)
 
 
+def _round_brush(centre_line: np.ndarray, width: float) -> np.ndarray:
+    """The ink (float 0..1) of a round brush `width` pixels wide drawn along a one-pixel centre line:
+    every pixel within half a stroke width of the line, with a one-pixel soft edge."""
+    return np.clip(width / 2 - ndimage.distance_transform_edt(~centre_line) + 0.5, 0.0, 1.0)
+
+
 def canvas_digit(
     digit28: np.ndarray, rng: np.random.Generator, polarity: str | None = None, canvas_size: int = CANVAS_SIZE
 ) -> np.ndarray:
@@ -51,10 +57,7 @@ def canvas_digit(
     scale = canvas_size / CANVAS_SIZE
     size = int(rng.integers(canvas_size // 3, canvas_size - round(10 * scale)))
     width = float(rng.uniform(8, 30)) * scale
-    skeleton = _skeleton(digit28, size)
-    # A round brush: every pixel within half a stroke width of the centre line is ink.
-    distance = ndimage.distance_transform_edt(~skeleton)
-    stroke = np.clip(width / 2 - distance + 0.5, 0.0, 1.0)
+    stroke = _round_brush(_skeleton(digit28, size), width)
     canvas = np.zeros((canvas_size, canvas_size))
     top, left = (int(rng.integers(0, canvas_size - size + 1)) for _ in range(2))
     canvas[top : top + size, left : left + size] = stroke
@@ -120,8 +123,7 @@ def in_colours(ink: np.ndarray, polarity: str, rng: np.random.Generator) -> np.n
 
 def _digit_stroke(digit28: np.ndarray, size: int, width: float) -> np.ndarray:
     """A 28x28 digit as a round-brush stroke of `width` pixels, drawn `size` pixels tall and cropped to its ink; float 0..1."""
-    skeleton = np.pad(_skeleton(digit28, size), round(width))
-    stroke = np.clip(width / 2 - ndimage.distance_transform_edt(~skeleton) + 0.5, 0.0, 1.0)
+    stroke = _round_brush(np.pad(_skeleton(digit28, size), round(width)), width)
     rows, columns = np.flatnonzero(stroke.any(axis=1)), np.flatnonzero(stroke.any(axis=0))
     return stroke[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
 
@@ -351,13 +353,27 @@ def typed_digit(digit: int, rng: np.random.Generator, fonts: list[Path]) -> np.n
     return drawn_character(rng, str(digit), fonts)
 
 
+def stroked(drawing: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A white-on-black drawing (a typed digit) redrawn along its centre line with a round brush, as a finger or a
+    mouse draws on the canvas: the font's own thick and thin strokes become one width, 5 to 25 % of the
+    digit's longer side. Returns white on black, uint8 RGB, padded so that the brush stays on the canvas."""
+    from skimage.morphology import skeletonize
+
+    ink = (drawing if drawing.ndim == 2 else drawing[..., 0]) > 127
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    side = max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1
+    width = max(2.0, float(rng.uniform(0.05, 0.25)) * side)
+    return in_colours(_round_brush(np.pad(skeletonize(ink), round(width)), width), "white-on-black", rng)
+
+
 def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` digits in writing styles MNIST lacks, preprocessed as the app does: uint8 images and their labels.
 
-    A third are drawn in STYLES (an equal share each), two thirds typed in the "tuning" fonts of
-    classifier/outliers.py (printed and handwriting typefaces); its "held-out" fonts stay out of
-    training so that bench/robustness.py can measure how well this generalises. LOW_RESOLUTION_SHARE
-    of them are then stored at low resolution and enlarged again (`low_resolution`).
+    A quarter are drawn in STYLES (an equal share each), half typed in the "tuning" fonts of
+    classifier/outliers.py (printed and handwriting typefaces) and a quarter typed in them and redrawn
+    with a round brush (`stroked`); its "held-out" fonts stay out of training so that bench/robustness.py
+    can measure how well this generalises. LOW_RESOLUTION_SHARE of them are then stored at low
+    resolution and enlarged again (`low_resolution`).
     """
     from classifier.outliers import fonts
     from classifier.preprocessing import as_uint8, preprocess
@@ -367,11 +383,13 @@ def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, 
     styles = list(STYLES)
     images, labels = [], []
     for index in range(count):
-        if index % 3:
+        if index % 4:
             digit = int(rng.integers(10))
             picture = typed_digit(digit, rng, typefaces)
+            if index % 4 == 3:
+                picture = stroked(picture, rng)
         else:
-            style = styles[(index // 3) % len(styles)]
+            style = styles[(index // 4) % len(styles)]
             digit = STYLES[style][0]
             picture = styled_digit(style, rng)
         if rng.random() < LOW_RESOLUTION_SHARE:
