@@ -13,6 +13,7 @@ from classifier.preprocessing import open_image, preprocess
 # Floors a little under what bench/robustness.py measured with the shipped models (README, "Real input").
 STYLES_FLOOR = 0.97
 HELD_OUT_FONTS_FLOOR = 0.95
+STROKED_FONTS_FLOOR = 0.92
 LOW_RESOLUTION_FLOOR = 0.97
 # The share of low-resolution test digits the digits CNN's domain check may call "not a digit".
 LOW_RESOLUTION_REJECTED = 0.05
@@ -40,6 +41,15 @@ def test_the_digits_cnn_reads_digits_typed_in_fonts_it_never_trained_on(digits_c
     labels = [i % 10 for i in range(N)]
     pictures = [synthetic.typed_digit(digit, rng, fonts) for digit in labels]
     assert accuracy(digits_cnn, "digits", pictures, labels) >= HELD_OUT_FONTS_FLOOR
+
+
+@pytest.mark.slow
+def test_the_digits_cnn_reads_digits_of_fonts_it_never_trained_on_redrawn_as_canvas_strokes(digits_cnn):
+    rng = np.random.default_rng(25)
+    fonts = outliers.fonts("held-out")
+    labels = [i % 10 for i in range(N)]
+    pictures = [synthetic.stroked(synthetic.typed_digit(digit, rng, fonts), rng) for digit in labels]
+    assert accuracy(digits_cnn, "digits", pictures, labels) >= STROKED_FONTS_FLOOR
 
 
 @pytest.mark.slow
