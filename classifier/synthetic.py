@@ -356,7 +356,8 @@ def typed_digit(digit: int, rng: np.random.Generator, fonts: list[Path]) -> np.n
 def stroked(drawing: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A white-on-black drawing (a typed digit) redrawn along its centre line with a round brush, as a finger or a
     mouse draws on the canvas: the font's own thick and thin strokes become one width, 5 to 25 % of the
-    digit's longer side. Returns white on black, uint8 RGB, padded so that the brush stays on the canvas."""
+    digit's longer side (bench/robustness.py). Returns white on black, uint8 RGB, padded so that the brush stays
+    on the canvas."""
     from skimage.morphology import skeletonize
 
     ink = (drawing if drawing.ndim == 2 else drawing[..., 0]) > 127
@@ -369,11 +370,10 @@ def stroked(drawing: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` digits in writing styles MNIST lacks, preprocessed as the app does: uint8 images and their labels.
 
-    A quarter are drawn in STYLES (an equal share each), half typed in the "tuning" fonts of
-    classifier/outliers.py (printed and handwriting typefaces) and a quarter typed in them and redrawn
-    with a round brush (`stroked`); its "held-out" fonts stay out of training so that bench/robustness.py
-    can measure how well this generalises. LOW_RESOLUTION_SHARE of them are then stored at low
-    resolution and enlarged again (`low_resolution`).
+    A third are drawn in STYLES (an equal share each), two thirds typed in the "tuning" fonts of
+    classifier/outliers.py (printed and handwriting typefaces); its "held-out" fonts stay out of
+    training so that bench/robustness.py can measure how well this generalises. LOW_RESOLUTION_SHARE
+    of them are then stored at low resolution and enlarged again (`low_resolution`).
     """
     from classifier.outliers import fonts
     from classifier.preprocessing import as_uint8, preprocess
@@ -383,13 +383,11 @@ def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, 
     styles = list(STYLES)
     images, labels = [], []
     for index in range(count):
-        if index % 4:
+        if index % 3:
             digit = int(rng.integers(10))
             picture = typed_digit(digit, rng, typefaces)
-            if index % 4 == 3:
-                picture = stroked(picture, rng)
         else:
-            style = styles[(index // 4) % len(styles)]
+            style = styles[(index // 3) % len(styles)]
             digit = STYLES[style][0]
             picture = styled_digit(style, rng)
         if rng.random() < LOW_RESOLUTION_SHARE:

@@ -122,11 +122,11 @@ DIGITS = Task(
     # thicker or thinner strokes of a slightly turned (up to 9 degrees), zoomed or shifted digit; the
     # rest the digit as it is. Then 12 % of each batch becomes digits in other writing styles and
     # fonts. 24 epochs instead of 18 make up for them (with 20: validation accuracy 99.30 %, against
-    # 99.40 % before the low-resolution digits and the handwriting fonts). Tried on 2026-12-03, with
-    # a quarter of the typed digits redrawn as strokes: 0.45 drawn instead of 0.3, validation 99.46 %
-    # and canvas-like validation digits 98.59 % (15,000), test 99.44 %; two redrawn versions of each
-    # digit instead of one, 99.46 and 98.50 %; the defaults again, 99.42 and 98.51 %; the
-    # shipped model 99.54 and 98.49 %.
+    # 99.40 % before the low-resolution digits and the handwriting fonts). Tried on 2026-12-03 and not
+    # shipped (README, "Real input"): a quarter of the styled digits typed and then redrawn with a round
+    # brush (synthetic.stroked), validation 99.54 and 99.42 % in two runs, canvas-like validation
+    # digits 98.49 and 98.51 % (15,000) against 98.59 %; with 0.45 drawn as well, 99.46 and 98.59 %
+    # (test 99.44 %); with two redrawn versions of each digit, 99.46 and 98.50 %.
     augmentation=Augmentation(
         rotation=0.025,
         zoom=0.08,
