@@ -158,7 +158,8 @@ def _drop_specks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 _EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)
 
 
-def _bounding_box(mask: np.ndarray) -> tuple[slice, slice]:
+def bounding_box(mask: np.ndarray) -> tuple[slice, slice]:
+    """The rows and columns of a non-empty mask's bounding box, as slices."""
     rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     return slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
 
@@ -173,7 +174,7 @@ def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
         raise EmptyImageError("There is nothing drawn yet: draw a digit (0 to 9) on the canvas.")
     ink = np.minimum(ink * np.float32(1 / contrast), np.float32(1))
     strokes, labels = _drop_specks(ink > INK_THRESHOLD)
-    box = _bounding_box(strokes)
+    box = bounding_box(strokes)
     if labels is None:
         return ink[box]
     # Remove the specks inside the digit's box, keeping the faint edges of the strokes.
@@ -234,7 +235,7 @@ def preprocess_photo(image: Image.Image | np.ndarray, working_size: int) -> np.n
         raise EmptyImageError(BLANK_PHOTO)
     # Trim the edges close to the background colour, ignoring specks of noise (JPEG artefacts, dust).
     item, _ = _drop_specks(distance > TRIM_TOLERANCE)
-    grey = _luminance(rgb[_bounding_box(item)])
+    grey = _luminance(rgb[bounding_box(item)])
     background_grey = float(_luminance(background))
     # Negate when the background is light, so that the item is bright on black as in Fashion-MNIST.
     grey = background_grey - grey if background_grey >= 0.5 else grey - background_grey

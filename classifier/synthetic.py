@@ -18,6 +18,7 @@ from scipy import ndimage
 
 from classifier import numbers, settings, tasks
 from classifier.files import write_atomically
+from classifier.preprocessing import bounding_box
 from classifier.settings import CANVAS_SIZE, IMAGE_SIZE, NUMBER_CANVAS
 
 # The numbers the number reader learns from (`number_lines`): at most this many digits, this share touching.
@@ -124,8 +125,7 @@ def in_colours(ink: np.ndarray, polarity: str, rng: np.random.Generator) -> np.n
 def _digit_stroke(digit28: np.ndarray, size: int, width: float) -> np.ndarray:
     """A 28x28 digit as a round-brush stroke of `width` pixels, drawn `size` pixels tall and cropped to its ink; float 0..1."""
     stroke = _round_brush(np.pad(_skeleton(digit28, size), round(width)), width)
-    rows, columns = np.flatnonzero(stroke.any(axis=1)), np.flatnonzero(stroke.any(axis=0))
-    return stroke[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    return stroke[bounding_box(stroke > 0)]
 
 
 def canvas_number(
@@ -361,8 +361,7 @@ def stroked(drawing: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     from skimage.morphology import skeletonize
 
     ink = (drawing if drawing.ndim == 2 else drawing[..., 0]) > 127
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    side = max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1
+    side = max(extent.stop - extent.start for extent in bounding_box(ink))
     width = max(2.0, float(rng.uniform(0.05, 0.25)) * side)
     return in_colours(_round_brush(np.pad(skeletonize(ink), round(width)), width), "white-on-black", rng)
 
