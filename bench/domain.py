@@ -1,7 +1,8 @@
 """How well each model tells real input from what it does not know, and how calibrated its confidence is.
 
-Usage: python bench/domain.py [--n 2000] [--per-source 300] [--task digits]. Prints Markdown tables and writes
-bench/results/domain.json (with --task, that task's entries in it).
+Usage: python bench/domain.py [--n 2000] [--per-source 300] [--task digits] [--models-dir DIR --output FILE]. Prints
+Markdown tables and writes bench/results/domain.json (with --task, that task's entries in it); with --models-dir, the
+models of that folder (those it has) instead of the shipped ones.
 
 In-domain: official *test* images made realistic (canvas-like digits, photo-like clothing) and the raw
 test images. Out of domain: the *held-out* part of classifier/outliers.py (other fonts, other objects
@@ -90,8 +91,8 @@ def cost_ms(classifier, image28: np.ndarray, repeats: int = 300) -> dict[str, fl
     return {"model_outputs_ms": 1000 * float(np.median(outputs)), "domain_check_ms": 1000 * float(np.median(check))}
 
 
-def measure(task: tasks.Task, model_kind: str, inputs: dict, training, validation_real) -> dict:
-    classifier = load_classifier(task.name, model_kind)
+def measure(task: tasks.Task, model_kind: str, inputs: dict, training, validation_real, models_dir: Path | None) -> dict:
+    classifier = load_classifier(task.name, model_kind, models_dir)
     baselines = Baselines(classifier, training.images, training.labels, task.num_classes)
     real, raw, held_out = inputs["real"], inputs["raw"], inputs["held_out"]
     validation_scores = baselines.scores(validation_real)
@@ -131,10 +132,12 @@ def main() -> None:
     parser.add_argument(
         "--task", choices=tasks.names(), help="only this task (default: all); its entries replace those in the results file"
     )
+    parser.add_argument("--models-dir", type=Path, help="score the models of this folder instead of the shipped ones")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     results = {"n": args.n, "per_source": args.per_source, "seed": args.seed}
     if args.task is not None:  # each task draws from its own generator: the others stay valid
-        results = measured_alike(RESULTS, results)
+        results = measured_alike(args.output, results)
     for task in tasks.all_tasks() if args.task is None else (tasks.get(args.task),):
         rng = np.random.default_rng(args.seed)
         training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train"), 1)
@@ -147,10 +150,13 @@ def main() -> None:
         }
         validation_real = realistic_images(task, validation.images, args.n, rng)[0]
         for model_kind in settings.MODEL_KINDS:
-            results[settings.model_stem(task.name, model_kind)] = measure(task, model_kind, inputs, training, validation_real)
+            if args.models_dir and not settings.model_path(task.name, model_kind, ".tflite", args.models_dir).exists():
+                continue
+            stem = settings.model_stem(task.name, model_kind)
+            results[stem] = measure(task, model_kind, inputs, training, validation_real, args.models_dir)
             print(f"{task.name}-{model_kind} done", flush=True)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
     print_tables(results)
 
 

@@ -41,7 +41,9 @@ def outlier_exposure_loss(labels, logits):
     return tf.where(labels >= 0, picked, OUTLIER_WEIGHT * uniform)
 
 
-def expose_to_outliers(task: tasks.Task, model, training_split: datasets.Split, seed: int, epochs: int) -> list[float]:
+def expose_to_outliers(
+    task: tasks.Task, model_kind: str, model, training_split: datasets.Split, seed: int, epochs: int
+) -> list[float]:
     """Fine-tune a trained Keras model with outlier exposure; return the loss per epoch."""
     import keras
     import tensorflow as tf
@@ -55,7 +57,7 @@ def expose_to_outliers(task: tasks.Task, model, training_split: datasets.Split, 
         .repeat()
         .batch(training.BATCH_SIZE // 2)
     )
-    mixed = tf.data.Dataset.zip((training._training_data(task, training_split, seed), outliers)).map(
+    mixed = tf.data.Dataset.zip((training._training_data(task, model_kind, training_split, seed), outliers)).map(
         lambda real, other: (tf.concat([real[0], other[0]], 0), tf.concat([real[1], other[1]], 0))
     )
     for layer in model.layers:
@@ -88,7 +90,7 @@ def main() -> None:
         model = keras.saving.load_model(models / f"{stem}.keras", compile=False, safe_mode=True)
         training_split, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train"), 1)
         started = time.perf_counter()
-        losses = expose_to_outliers(task, model, training_split, 1, args.epochs)
+        losses = expose_to_outliers(task, args.model, model, training_split, 1, args.epochs)
         seconds = time.perf_counter() - started
         test = datasets.load_split(task.dataset, "test")
         predicted = np.asarray(model.predict(test.images[..., None] / np.float32(255), verbose=0)).argmax(axis=1)

@@ -34,7 +34,7 @@ def main() -> None:
         shapes[filters] = dataclasses.replace(task, cnn=shape)
     training = datasets.load_split(task.dataset, "train")
     training = Split(training.images[: arguments.images], training.labels[: arguments.images])
-    batches = _training_data(task, training, seed=1).repeat()
+    batches = _training_data(task, "cnn", training, seed=1).repeat()
     models = {name: compiled_model(shaped, "cnn", 10_000) for name, shaped in shapes.items()}
     for model in models.values():  # Compile and warm up outside the timed steps.
         model.fit(batches, steps_per_epoch=5, epochs=1, verbose=0)

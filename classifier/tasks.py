@@ -53,8 +53,15 @@ class Augmentation:
     drawn_fraction: float = 0.0
     # After those changes, this share of each batch is replaced by pictures in styles the dataset
     # lacks (classifier.synthetic.styled_images): digits in other writing styles, drawn or typed;
-    # clothing illustrations.
+    # clothing illustrations. The MLP's share, where it differs from the CNN's (and the number reader's).
     styled_fraction: float = 0.0
+    mlp_styled_fraction: float | None = None
+
+    def styled_share(self, model_kind: str) -> float:
+        """The share of each training batch replaced by styled pictures for a model of this kind."""
+        if model_kind == "mlp" and self.mlp_styled_fraction is not None:
+            return self.mlp_styled_fraction
+        return self.styled_fraction
 
 
 # The tutorials' Dense(128): the CNN's hidden units, and the MLP's unless its task says otherwise.
@@ -127,6 +134,12 @@ DIGITS = Task(
     # brush (synthetic.stroked), validation 99.54 and 99.42 % in two runs, canvas-like validation
     # digits 98.49 and 98.51 % (15,000) against 98.59 %; with 0.45 drawn as well, 99.46 and 98.59 %
     # (test 99.44 %); with two redrawn versions of each digit, 99.46 and 98.50 %.
+    # The MLP has 24 % styled digits instead of 12 (2026-12-04): validation 98.42 -> 98.48 %, digits typed
+    # in held-out fonts 95.6 -> 96.6 % and stored at low resolution 93.7 -> 95.5 %, canvas-like validation
+    # digits 97.1 -> 96.9 % (3,000, 1,000 and 4,000 inputs). The CNN with 24 %: validation 99.40 -> 99.32 %,
+    # held-out fonts 98.7 -> 98.6 %, canvas-like 98.8 -> 98.8 %; not shipped. The MLP with 24 % and thicker
+    # strokes (dilations of one or two 3x3 steps): validation loss 0.0666 against 0.0636, held-out fonts
+    # 96.4 %; not shipped.
     augmentation=Augmentation(
         rotation=0.025,
         zoom=0.08,
@@ -135,6 +148,7 @@ DIGITS = Task(
         stroke_change=True,
         drawn_fraction=0.3,
         styled_fraction=0.12,
+        mlp_styled_fraction=0.24,
     ),
     epochs={"cnn": 24, "mlp": 60},
     goals={"cnn": 0.995, "mlp": 0.983},

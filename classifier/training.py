@@ -68,8 +68,8 @@ def _augmenter(augmentation: tasks.Augmentation, seed: int) -> Callable:
     return augment
 
 
-def _training_data(task: tasks.Task, training: Split, seed: int):
-    """The shuffled, batched and augmented training set as a tf.data pipeline."""
+def _training_data(task: tasks.Task, model_kind: str, training: Split, seed: int):
+    """The shuffled, batched and augmented training set of a model kind as a tf.data pipeline."""
     import tensorflow as tf
 
     columns = [_as_inputs(training)]
@@ -84,24 +84,25 @@ def _training_data(task: tasks.Task, training: Split, seed: int):
         .batch(BATCH_SIZE)
         .map(_augmenter(task.augmentation, seed), num_parallel_calls=1)
     )
-    if task.augmentation.styled_fraction:
-        styled = _styled_pictures(task, len(training.labels), seed)
-        data = tf.data.Dataset.zip((data, styled)).map(_replacer(task.augmentation.styled_fraction, seed))
+    share = task.augmentation.styled_share(model_kind)
+    if share:
+        styled = _styled_pictures(task, share, len(training.labels), seed)
+        data = tf.data.Dataset.zip((data, styled)).map(_replacer(share, seed))
     return data.prefetch(2)
 
 
-# Styled pictures made per training image and unit of `styled_fraction`: twice as many as one epoch uses.
+# Styled pictures made per training image and unit of the styled share: twice as many as one epoch uses.
 STYLED_PER_SHARE = 2
 
 
-def _styled_pictures(task: tasks.Task, training_size: int, seed: int):
+def _styled_pictures(task: tasks.Task, share: float, training_size: int, seed: int):
     """Pictures in styles the dataset lacks (classifier.synthetic.styled_images: digits in other writing styles,
     clothing illustrations) as an endless, shuffled, batched tf.data pipeline."""
     import tensorflow as tf
 
     from classifier.synthetic import styled_images
 
-    images, labels = styled_images(task, round(STYLED_PER_SHARE * task.augmentation.styled_fraction * training_size), seed + 5)
+    images, labels = styled_images(task, round(STYLED_PER_SHARE * share * training_size), seed + 5)
     return (
         tf.data.Dataset.from_tensor_slices(((images.astype(np.float32) / 255.0)[..., None], labels))
         .shuffle(len(labels), seed=seed + 7, reshuffle_each_iteration=True)
@@ -349,7 +350,7 @@ def train(
             Split(validation.images[: limit // 4 + 1], validation.labels[: limit // 4 + 1]),
         )
     steps_per_epoch = -(-len(training.labels) // BATCH_SIZE)
-    train_data = _training_data(task, training, seed)
+    train_data = _training_data(task, model_kind, training, seed)
 
     model = compiled_model(task, model_kind, epochs * steps_per_epoch)
     started = time.perf_counter()
