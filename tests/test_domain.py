@@ -46,9 +46,13 @@ def object_photo(emoji: str, rng: np.random.Generator) -> bytes:
 def test_drawn_letters_are_out_of_domain(model_kind):
     rng = np.random.default_rng(11)
     classifier = load_classifier("digits", model_kind)
-    letters = "AEFHKMNRTVWXYhkmnrw"
+    # Each letter ten times, at random sizes, places and stroke widths. With one drawing of each (19 in all)
+    # one letter moved the share by 5 points: over ten seeds the digits MLP's share ranged from 79 to 95 %
+    # (79 to 89 % for the MLP of 2026-12-04, which rejects 87.9 % of these 190, the one before 88.9 %).
+    letters = "AEFHKMNRTVWXYhkmnrw" * 10
     rejected = [not classifier.predict(letter_drawing(letter, rng)).in_domain for letter in letters]
-    assert np.mean(rejected) >= 0.8, dict(zip(letters, rejected))
+    missed = sorted(letter for letter, out in zip(letters, rejected) if not out)
+    assert np.mean(rejected) >= 0.8, f"taken for digits: {''.join(missed)}"
 
 
 def test_scribbles_are_out_of_domain():
