@@ -187,7 +187,9 @@ FASHION = Task(
     # as well, the CNN under-fitted: 90.5 % training accuracy after 18 epochs. A fifth of the items
     # redrawn as product photos or illustrations (drawn_fraction=0.2) cost 0.2 points of test
     # accuracy, below the 93.5 % floor for PNG files, for 3 points on clothing emoji: not shipped (README).
-    augmentation=Augmentation(mirror=True, changed_fraction=0.5, styled_fraction=0.08),
+    # The MLP learns no illustrations: with 8 % of each batch, validation 89.82 -> 89.38 % and test
+    # 89.46 %, under its 89.5 % goal (2026-12-04), and it reads about half of them either way.
+    augmentation=Augmentation(mirror=True, changed_fraction=0.5, styled_fraction=0.08, mlp_styled_fraction=0.0),
     epochs={"cnn": 13, "mlp": 50},
     goals={"cnn": 0.935, "mlp": 0.895},
     references={"mlp": "88.57 % (tutorial, seed 000); Zalando's best classic baseline 89.7 %"},
