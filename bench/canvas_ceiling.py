@@ -75,7 +75,8 @@ def main() -> None:
     results = {"renderings": args.renderings, "seed": args.seed, "accuracy": right}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"| digits CNN | {' | '.join(f'rendering {r + 1}' for r in range(args.renderings))} | all {args.renderings * 10_000:,} |")
+    renderings = " | ".join(f"rendering {r + 1}" for r in range(args.renderings))
+    print(f"| digits CNN | {renderings} | all {args.renderings * len(test.labels):,} |")
     print("|---" * (args.renderings + 2) + "|")
     for name, accuracies in right.items():
         cells = " | ".join(f"{100 * value:.2f} %" for value in [*accuracies, np.mean(accuracies)])
