@@ -62,9 +62,10 @@ def test_scribbles_are_out_of_domain():
     assert np.mean(rejected) >= 0.8
 
 
-def test_pictures_of_everyday_objects_are_not_clothing():
+@pytest.mark.parametrize("model_kind", settings.MODEL_KINDS)
+def test_pictures_of_everyday_objects_are_not_clothing(model_kind):
     rng = np.random.default_rng(13)
-    classifier = load_classifier("fashion", "cnn")
+    classifier = load_classifier("fashion", model_kind)
     objects = "🦉🐳🦔🚤🧯🎻🍩🍪🦋🐞🥨🏺🔭🎲"
     rejected = [not classifier.predict(object_photo(emoji, rng)).in_domain for emoji in objects]
     assert np.mean(rejected) >= 0.8, dict(zip(objects, rejected))
