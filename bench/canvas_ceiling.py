@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
-from classifier import datasets, settings, synthetic, tasks
+from classifier import datasets, synthetic, tasks
 from classifier.domain import softmax
+from classifier.inference import _Interpreter
 from classifier.preprocessing import preprocess
 
 RESULTS = Path(__file__).resolve().parent / "results" / "canvas_ceiling.json"
@@ -32,18 +32,10 @@ REVISIONS = ["d8ce29d", "aae40a1", "dd80ced", "ae8febb", "417085c", "HEAD"]
 
 
 def probabilities(content: bytes, images: np.ndarray) -> np.ndarray:
-    """The class probabilities a digits CNN (.tflite bytes, of any commit) gives a batch of 28x28 images."""
-    interpreter = Interpreter(model_content=content, num_threads=2)
-    index = interpreter.get_input_details()[0]["index"]
-    interpreter.resize_tensor_input(index, [len(images), settings.IMAGE_SIZE, settings.IMAGE_SIZE, 1])
-    interpreter.allocate_tensors()
-    interpreter.set_tensor(index, images[..., None].astype(np.float32))
-    interpreter.invoke()
-    # Models since 2026-11-23 name their outputs and give logits; the one before gives probabilities only.
-    outputs = interpreter.get_signature_runner().get_output_details()
-    name = "logits" if "logits" in outputs else next(iter(outputs))
-    values = interpreter.get_tensor(outputs[name]["index"])
-    return softmax(values) if name == "logits" else values
+    """The class probabilities a digits CNN (.tflite bytes of a commit since 2026-11-23, whose outputs have names)
+    gives a batch of 28x28 images, through the app's own LiteRT wrapper."""
+    interpreter = _Interpreter(content, batch_size=len(images), threads=2)
+    return softmax(interpreter.run(images[..., None].astype(np.float32), ("logits",))["logits"])
 
 
 def main() -> None:
