@@ -28,6 +28,9 @@ POLARITIES = ("white-on-black", "black-on-white", "colour-on-transparent")
 # The share of drawn and styled training digits stored at low resolution and enlarged (`low_resolution`),
 # as public sets of people's handwriting keep them (8x8 to 16x16 pixels; here 7 to 16).
 LOW_RESOLUTION_SHARE = 0.2
+# Training draws its digits on a canvas this many pixels wide: faster than the app's CANVAS_SIZE, and no worse
+# to learn from (README, "Real input": drawn on 280 pixels, the CNN read fewer canvas-like validation digits).
+TRAINING_CANVAS = 112
 
 
 def _skeleton(digit28: np.ndarray, size: int) -> np.ndarray:
@@ -52,7 +55,7 @@ def canvas_digit(
     The digit gets a random size (a third to nearly all of the canvas), a random place, a stroke
     width of 8 to 30 pixels and one of three polarities: white ink on black, dark ink on white, or
     coloured ink on a transparent background, as a canvas component returns it. A smaller
-    `canvas_size` scales all of these down (training uses 112 pixels, which is faster).
+    `canvas_size` scales all of these down (training uses TRAINING_CANVAS).
     """
     polarity = polarity or POLARITIES[rng.integers(len(POLARITIES))]
     scale = canvas_size / CANVAS_SIZE
@@ -589,12 +592,11 @@ def illustrated_clothing(item28: np.ndarray, rng: np.random.Generator, size: int
 
 def redrawn(task: tasks.Task, image28: np.ndarray, rng: np.random.Generator) -> np.ndarray | bytes:
     """A training image as users give it, for training: a canvas stroke (or, LOW_RESOLUTION_SHARE of them, the
-    digit stored at low resolution and enlarged), or a product photo or an illustration. Digits are drawn on a
-    112-pixel canvas: faster than the app's 280 pixels, and no worse to learn from (README, "Real input")."""
+    digit stored at low resolution and enlarged), or a product photo or an illustration."""
     if task.input_kind == "drawing":
         if rng.random() < LOW_RESOLUTION_SHARE:
-            return low_resolution(image28, rng, canvas_size=112)
-        return canvas_digit(image28, rng, "white-on-black", canvas_size=112)
+            return low_resolution(image28, rng, canvas_size=TRAINING_CANVAS)
+        return canvas_digit(image28, rng, "white-on-black", canvas_size=TRAINING_CANVAS)
     return photo_clothing(image28, rng) if rng.random() < 0.5 else illustrated_clothing(image28, rng)
 
 
