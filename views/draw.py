@@ -153,14 +153,12 @@ def adapters(choice: Controls) -> dict[str, Adapter | None]:
     return found
 
 
-def classify(drawing: np.ndarray | None, choice: Controls) -> None:
-    """What the model sees, each chosen model's answer and, if asked, inside the network; or a hint when nothing is drawn.
-
-    The answers are shown before the inside view is computed, so that they appear as soon as they are known.
-    """
+def classify(drawing: np.ndarray | None, choice: Controls) -> tuple[dict[str, Prediction], dict[str, Adapter | None]]:
+    """What the model sees and each chosen model's answer, or a hint when nothing is drawn; return the answers
+    and the adapters that made them (none when there is nothing to answer)."""
     if drawing is None:
         st.info(_("Draw a digit on the black canvas to see what the network thinks it is."))
-        return
+        return {}, {}
     predictions: dict[str, Prediction] = {}
     adapted = adapters(choice)
     for model_kind in choice.model_kinds:
@@ -168,11 +166,11 @@ def classify(drawing: np.ndarray | None, choice: Controls) -> None:
             predictions[model_kind] = get_classifier(TASK.name, model_kind).predict(drawing, adapter=adapted[model_kind])
         except EmptyImageError:
             st.info(_("The canvas is empty: draw a digit (0 to 9) on it to see what the network thinks it is."))
-            return
+            return {}, {}
         except ClassifierError as error:
             st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
     if not predictions:
-        return
+        return {}, {}
     # The answers first: on a phone, where the columns stack, they then fit on the screen with the canvas.
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
@@ -182,8 +180,11 @@ def classify(drawing: np.ndarray | None, choice: Controls) -> None:
     from ui.corrections import correction_box  # here, not above: see warm_up_in_background
 
     correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
-    if not choice.inside:
-        return
+    return predictions, adapted
+
+
+def inside(drawing: np.ndarray, predictions: dict[str, Prediction], adapted: dict[str, Adapter | None]) -> None:
+    """Inside each network that answered: computed after the answers are shown, so that they appear as soon as known."""
     explanations: dict[str, Explanation] = {}
     for model_kind in predictions:
         try:
@@ -262,7 +263,10 @@ def drawing_and_answers(choice: Controls) -> None:
         drawing = drawing_canvas(choice.stroke_width)
         st.caption(_("Undo, redo and clear are in the canvas toolbar."))
     with answer_column:
-        classify(drawing, choice)
+        predictions, adapted = classify(drawing, choice)
+    # Below both columns, across the page: the layers' pictures and their explanations need the width.
+    if predictions and choice.inside:
+        inside(drawing, predictions, adapted)
 
 
 choice = controls()
