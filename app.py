@@ -9,20 +9,27 @@ return_freed_memory()
 
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
 # on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures
-# (ui/pictures.py pixel_figures) are enlarged by the browser with their pixels kept square.
+# (ui/pictures.py pixel_figures) are enlarged by the browser with their pixels kept square. The inside
+# view's rows (ui/inside.py) put a picture beside its text, and under it on a phone. The phone's rules
+# come last, so that they win over the others.
 PAGE_CSS = """<style>
+canvas.upper-canvas { touch-action: none; }
+div.pixels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+figure.pixels { margin: 0 0 1rem 0; }
+figure.pixels img { image-rendering: pixelated; max-width: 100%; display: block; }
+div.inside-row { display: grid; gap: 0 2rem; align-items: start; margin-bottom: 1rem; }
+div.inside-row.why { grid-template-columns: 1fr 2fr; }
+div.inside-row.layer { grid-template-columns: 3fr 2fr; }
+div.inside-row > div { min-width: 0; }
+figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
   h1 { font-size: 2rem !important; }
   [class*="st-key-answer-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
   [class*="st-key-answer-"] [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stHorizontalBlock"] { row-gap: 1rem; }
+  div.inside-row.why, div.inside-row.layer { grid-template-columns: 1fr; gap: 0; }
 }
-canvas.upper-canvas { touch-action: none; }
-div.pixels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-figure.pixels { margin: 0 0 1rem 0; }
-figure.pixels img { image-rendering: pixelated; max-width: 100%; display: block; }
-figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }
 </style>"""
 
 st.set_page_config(page_title="Draw it: digit and clothing classifier", page_icon=":material/draw:", layout="wide")

@@ -26,7 +26,7 @@ import numpy as np
 from classifier import manifest, settings
 from classifier.errors import ModelFileError
 
-PATCH, STRIDE = 4, 2
+PATCH, STRIDE = 4, 3
 NEIGHBOURS_SHOWN = 6
 # Training images per class kept for the nearest-neighbour search: features float16 + 28x28 uint8
 # images, about 0.3 MB per 300 images (3 MB per model of ten classes).

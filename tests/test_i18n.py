@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from classifier import settings, tasks
 from tests.conftest import large_digit
 from ui import i18n
 from ui.canvas import INJECTED_DRAWING_KEY
-from ui.inside import INTRODUCTION, LAYER_TEXT, NEIGHBOURS_TEXT, WHY_MAP_TEXT
+from ui.inside import INTRODUCTION, LAYER_TEXT, NEIGHBOURS_TEXT, WHY_MAP_TEXT, text_html
 
 PAGES = ["views/draw.py", "views/upload.py", "views/curves.py", "views/explorer.py", "views/handwriting.py"]
 # Names that stay as they are in Chinese text: models, datasets, file formats, units.
@@ -22,6 +23,7 @@ UNTRANSLATED = re.compile(
 )
 # Streamlit's own Markdown for coloured text, e.g. ":blue[...]".
 MARKUP = re.compile(r":(blue|red)\[|`[^`]*`")
+STYLE, TAG = re.compile(r"<style>.*?</style>", re.DOTALL), re.compile(r"<[^>]*>")
 
 
 def messages_in_the_code() -> list[str]:
@@ -43,6 +45,18 @@ def test_every_message_in_the_code_and_every_class_name_has_a_chinese_translatio
     assert missing == []
 
 
+def test_the_inside_views_texts_become_html_with_all_their_markup_in_both_languages():
+    """The inside view turns its texts into HTML itself (ui/inside.py): only **bold** and *italic*, which must
+    pair up in every translation, or a stray asterisk would show."""
+    chinese = i18n.catalogue("zh_CN")
+    for text in [WHY_MAP_TEXT, NEIGHBOURS_TEXT, *LAYER_TEXT.values()]:
+        for shown in (text, chinese[text]):
+            paragraph = text_html(shown)
+            assert "*" not in paragraph, shown
+            assert paragraph.count("<strong>") == 1 == paragraph.count("</strong>"), shown
+    assert text_html("a < b and **c** *d*") == "<p>a &lt; b and <strong>c</strong> <em>d</em></p>"
+
+
 def test_placeholders_survive_translation():
     for message, translated in i18n.catalogue("zh_CN").items():
         assert sorted(re.findall(r"\{\w+\}", message)) == sorted(re.findall(r"\{\w+\}", translated)), message
@@ -55,6 +69,8 @@ def shown_texts(at: AppTest) -> list[str]:
         for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
         for element in at.get(kind)
     ]
+    # st.html blocks (the pictures' captions, the inside view): their text without the page's CSS and the tags.
+    texts += [html.unescape(TAG.sub(" ", STYLE.sub("", block.value))).strip() for block in at.html]
     texts += [metric.label for metric in at.metric] + [tab.label for tab in at.tabs]
     texts += [option for group in at.button_group for option in group.options]
     texts += [

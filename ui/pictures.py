@@ -18,7 +18,9 @@ MAGMA = np.stack(
 ).astype(np.uint8)
 
 
-def _figure(picture: Image.Image, width: int, caption: str | None) -> str:
+def figure_html(picture: Image.Image, width: int, caption: str | None = None) -> str:
+    """One small picture as an HTML figure (a PNG data URI, `width` pixels wide, with its caption), for `pixel_figures`
+    and for views that lay several out in one `st.html` block (ui/inside.py)."""
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", compress_level=1)
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -34,7 +36,8 @@ def pixel_figures(pictures: list[Image.Image], width: int, captions: list[str] |
     enlarges them: on every stroke no picture is fetched, and a few kilobytes travel instead of a JPEG
     of tens. The `pixels` classes are styled in app.py.
     """
-    figures = "".join(_figure(picture, width, caption) for picture, caption in zip(pictures, captions or [None] * len(pictures)))
+    captions = captions or [None] * len(pictures)
+    figures = "".join(figure_html(picture, width, caption) for picture, caption in zip(pictures, captions))
     st.html(f'<div class="pixels">{figures}</div>')
 
 
