@@ -10,8 +10,10 @@ return_freed_memory()
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
 # on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures
 # (ui/pictures.py pixel_figures) are enlarged by the browser with their pixels kept square. The inside
-# view's rows (ui/inside.py) put a picture beside its text, and under it on a phone. The phone's rules
-# come last, so that they win over the others.
+# view's rows (ui/inside.py) put a picture beside its text, and under it on a phone. On the Draw page the
+# canvas's column is as wide as the canvas (a third of a 1280-pixel screen cut 40 pixels off it), and the
+# answers go under the canvas when less than 300 pixels are left beside it. The phone's rules come last,
+# so that they win over the others.
 PAGE_CSS = """<style>
 canvas.upper-canvas { touch-action: none; }
 div.pixels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
@@ -21,6 +23,12 @@ div.inside-row { display: grid; gap: 0 2rem; align-items: start; margin-bottom: 
 div.inside-row.why { grid-template-columns: 1fr 2fr; }
 div.inside-row.layer { grid-template-columns: 3fr 2fr; }
 div.inside-row > div { min-width: 0; }
+.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {
+  flex: 0 0 282px; width: 282px; min-width: 282px;
+}
+.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:last-child {
+  flex: 1 1 0; width: auto; min-width: 300px;
+}
 figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }

@@ -74,6 +74,28 @@ def test_on_a_phone_a_finger_draws_without_scrolling_and_the_answer_is_on_the_sa
         context.close()
 
 
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_on_a_small_laptop_the_whole_canvas_shows_and_both_answers_come_beside_it_or_under_it(server, chromium, width):
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Both", exact=True).click()
+        canvas = browser.drawing_surface(page).bounding_box()
+        column = page.locator('.st-key-drawing [data-testid="stColumn"]').first.bounding_box()
+        # Before, the canvas column took a third of the width and cut off the canvas's right side (40 px at 1280).
+        assert column["x"] <= canvas["x"] and canvas["x"] + canvas["width"] <= column["x"] + column["width"]
+        browser.draw(page, "4")
+        assert browser.wait_for_prediction(page, "4") == ["4", "4"]
+        answer = page.locator('[data-testid="stMetricValue"]').first.bounding_box()
+        beside = answer["x"] >= canvas["x"] + canvas["width"]
+        under = answer["y"] >= canvas["y"] + canvas["height"]
+        assert beside or under
+        assert browser.exceptions_on(page) == 0
+    finally:
+        context.close()
+
+
 def test_a_drawn_digit_shows_the_feature_maps_the_why_map_and_alike_training_images(server, page):
     page.goto(server)
     browser.draw(page, "7")

@@ -109,8 +109,9 @@ def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
 def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None, adapter: Adapter | None) -> None:
     """The prediction, its confidence and the ten probabilities of one model."""
     st.subheader(model_kind.upper())
-    # The container's key gives it the CSS class that keeps the two side by side on a phone (app.py).
-    prediction_column, confidence_column = st.container(key=f"answer-{model_kind}").columns(2)
+    # The container's key gives it the CSS class that keeps the two side by side on a phone (app.py). The
+    # confidence gets the wider column: with both models on a laptop, "100.0 %" in half of it was cut short.
+    prediction_column, confidence_column = st.container(key=f"answer-{model_kind}").columns([2, 3])
     # An answer for a digit is a prediction; for anything else it is only a guess.
     prediction_column.metric(_("Prediction") if prediction.in_domain else _("Best guess"), prediction.class_name)
     confidence_column.metric(_("Confidence"), f"{100 * prediction.confidence:.1f} %")
@@ -257,7 +258,8 @@ def drawing_and_answers(choice: Controls) -> None:
         drawing = drawing_canvas(choice.stroke_width, settings.NUMBER_CANVAS, key="number_canvas")
         read_number(drawing, choice)
         return
-    canvas_column, answer_column = st.columns([1, 2], gap="large")
+    # The container's key gives it the CSS class that keeps the canvas column as wide as the canvas (app.py).
+    canvas_column, answer_column = st.container(key="drawing").columns([1, 2], gap="large")
     with canvas_column:
         st.caption(_("Your drawing"))
         drawing = drawing_canvas(choice.stroke_width)
