@@ -109,7 +109,7 @@ def _layers(explanation: Explanation) -> str:
 
 def _one_model(explanation: Explanation) -> None:
     """One model's inside view as one block of HTML: a stroke then sends the browser one element, not forty."""
-    st.html(f'<div class="inside">{_why_and_alike(explanation)}{_layers(explanation)}</div>')
+    st.html(_why_and_alike(explanation) + _layers(explanation))
 
 
 def show_inside(explanations: dict[str, Explanation]) -> None:
