@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from classifier.settings import CANVAS_SIZE
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 from ui.loaders import return_freed_memory
 
@@ -10,10 +11,8 @@ return_freed_memory()
 # On a phone, less empty space above the title and a smaller title, so that the canvas and the answer fit
 # on one screen; a finger on the canvas draws and never scrolls or zooms the page. Small pictures
 # (ui/pictures.py pixel_figures) are enlarged by the browser with their pixels kept square. The inside
-# view's rows (ui/inside.py) put a picture beside its text, and under it on a phone. On the Draw page the
-# canvas's column is as wide as the canvas (a third of a 1280-pixel screen cut 40 pixels off it), and the
-# answers go under the canvas when less than 300 pixels are left beside it. The phone's rules come last,
-# so that they win over the others.
+# view's rows (ui/inside.py) put a picture beside its text, and under it on a phone. The phone's rules come
+# last, so that they win over the others.
 PAGE_CSS = """<style>
 canvas.upper-canvas { touch-action: none; }
 div.pixels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
@@ -23,12 +22,6 @@ div.inside-row { display: grid; gap: 0 2rem; align-items: start; margin-bottom: 
 div.inside-row.why { grid-template-columns: 1fr 2fr; }
 div.inside-row.layer { grid-template-columns: 3fr 2fr; }
 div.inside-row > div { min-width: 0; }
-.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {
-  flex: 0 0 282px; width: 282px; min-width: 282px;
-}
-.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:last-child {
-  flex: 1 1 0; width: auto; min-width: 300px;
-}
 figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.375rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
@@ -39,9 +32,20 @@ figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); ma
   div.inside-row.why, div.inside-row.layer { grid-template-columns: 1fr; gap: 0; }
 }
 </style>"""
+# On the Draw page the canvas's column is as wide as the canvas and its 1-pixel border (a third of a 1280-pixel
+# screen cut 40 pixels off it), and the answers go under the canvas when less than 300 pixels are left beside it.
+CANVAS_COLUMN = CANVAS_SIZE + 2
+DRAWING_CSS = f"""<style>
+.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {{
+  flex: 0 0 {CANVAS_COLUMN}px; width: {CANVAS_COLUMN}px; min-width: {CANVAS_COLUMN}px;
+}}
+.st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:last-child {{
+  flex: 1 1 0; width: auto; min-width: 300px;
+}}
+</style>"""
 
 st.set_page_config(page_title="Draw it: digit and clothing classifier", page_icon=":material/draw:", layout="wide")
-st.html(PAGE_CSS)
+st.html(PAGE_CSS + DRAWING_CSS)
 
 st.sidebar.segmented_control(SWITCH_LABEL, list(LANGUAGES), default="en", format_func=LANGUAGES.get, key=LANGUAGE_KEY)
 
