@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from classifier.settings import CANVAS_SIZE
+from classifier.core.settings import CANVAS_SIZE
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 from ui.loaders import return_freed_memory
 

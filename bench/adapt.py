@@ -4,14 +4,14 @@ Usage: python bench/adapt.py [--users 5] [--new 300]. Prints Markdown tables and
 bench/results/adapt.json.
 
 Each simulated user writes 7s as Arabic and Persian schools teach them, as a V (٧:
-classifier.synthetic.ADAPTATION_STYLES, a style no model trains on), which the models misread, mostly as 4. The
+classifier.train.synthetic.ADAPTATION_STYLES, a style no model trains on), which the models misread, mostly as 4. The
 user corrects the first five the model gets wrong, then draws `--new` more 7s like that and as many
 open 4s (a style the models read well, and which the corrections must not turn into 7s). Reported per
 model, as the mean over users: the accuracy on the new V-shaped 7s and open 4s before and after adapting, the accuracy on MNIST
 digits before and after, and the time to fit and to adjust one answer. The goal (issue 14): at
 least 10 points more on the new drawings of the style, at most 0.2 point less on the MNIST test set.
 
-The ratio (classifier/adapt.py, RATIO) is chosen here on validation data only: MNIST training
+The ratio (classifier/serve/adapt.py, RATIO) is chosen here on validation data only: MNIST training
 digits that training held out (the same split as training and calibration), and validation users
 with seeds of their own. It is the largest ratio that costs no validation user of either model more
 than the goal's 0.2 point on those digits (the worst user, not the mean); the test figures come from
@@ -28,8 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import adapt, datasets, load_classifier, settings, synthetic, tasks
-from classifier.preprocessing import preprocess
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve import adapt
+from classifier.serve.preprocessing import preprocess
+from classifier.train import synthetic
 
 RESULTS = Path(__file__).resolve().parent / "results" / "adapt.json"
 RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
@@ -112,7 +115,7 @@ def main() -> None:
         if all(rows[index]["mnist_before"] - rows[index]["mnist_worst_user"] <= GOAL_LOSS for rows in sweep.values())
     ]
     chosen = max(allowed) if allowed else min(RATIOS)
-    print(f"Chosen on validation: RATIO = {chosen} (classifier/adapt.py ships {adapt.RATIO})")
+    print(f"Chosen on validation: RATIO = {chosen} (classifier/serve/adapt.py ships {adapt.RATIO})")
 
     results = []
     print(f"\n| model | {STYLE} before | after | {CONTROL} before | after | MNIST test before | after (worst user) ", end="")

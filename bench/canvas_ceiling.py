@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, synthetic, tasks
-from classifier.domain import softmax
-from classifier.inference import _Interpreter
-from classifier.preprocessing import preprocess
+from classifier.core import datasets, tasks
+from classifier.serve.domain import softmax
+from classifier.serve.inference import _Interpreter
+from classifier.serve.preprocessing import preprocess
+from classifier.train import synthetic
 
 RESULTS = Path(__file__).resolve().parent / "results" / "canvas_ceiling.json"
 MODEL = "assets/models/digits-cnn.tflite"

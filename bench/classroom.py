@@ -38,7 +38,9 @@ from PIL import Image
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from classifier import datasets, load_classifier, synthetic
+from classifier import load_classifier
+from classifier.core import datasets
+from classifier.train import synthetic
 from harness import browser
 
 RESULTS = Path(__file__).resolve().parent / "results" / "classroom.json"

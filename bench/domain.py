@@ -5,7 +5,7 @@ Markdown tables and writes bench/results/domain.json (with --task, that task's e
 models of that folder (those it has) instead of the shipped ones.
 
 In-domain: official *test* images made realistic (canvas-like digits, photo-like clothing) and the raw
-test images. Out of domain: the *held-out* part of classifier/outliers.py (other fonts, other objects
+test images. Out of domain: the *held-out* part of classifier/train/outliers.py (other fonts, other objects
 than those that trained and tuned the check). Scores compared, each with a threshold set the same way
 as the shipped one (rejecting 1.5 % of realistic *validation* inputs):
 - msp: the top calibrated probability (Hendrycks and Gimpel 2017);
@@ -14,7 +14,7 @@ as the shipped one (rejecting 1.5 % of realistic *validation* inputs):
   with one shared covariance, fitted on the training split (Lee et al. 2018);
 - knn: the cosine similarity of the normalised features to the 10th nearest of 10,000 training images (Sun et al. 2022);
 - shipped: the domain network trained with outlier pictures (outlier exposure on the frozen network's features and
-  layer summaries), classifier/domain.py.
+  layer summaries), classifier/serve/domain.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, load_classifier, settings, tasks
-from classifier.calibration import REJECTED_SHARE, expected_calibration_error, outlier_images, realistic_images
-from classifier.domain import log_sum_exp, softmax
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve.domain import log_sum_exp, softmax
+from classifier.train.calibration import REJECTED_SHARE, expected_calibration_error, outlier_images, realistic_images
 from harness.results import measured_alike
 
 RESULTS = Path(__file__).resolve().parent / "results" / "domain.json"

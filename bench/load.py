@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import ClassifierError, datasets, load_classifier, settings, synthetic, tasks
-from classifier.preprocessing import open_image
+from classifier import ClassifierError, load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve.preprocessing import open_image
+from classifier.train import synthetic
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
 INPUTS_PER_TASK = 32

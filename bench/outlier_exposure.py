@@ -5,7 +5,7 @@ the shipped model (in a temporary folder; the shipped files are not touched) so 
 get a uniform answer, recalibrates it as training does, and scores it as bench/domain.py does.
 Writes bench/results/outlier_exposure.json.
 
-Each batch is 128 augmented training images and 64 outliers (the "tuning" part of classifier/outliers.py,
+Each batch is 128 augmented training images and 64 outliers (the "tuning" part of classifier/train/outliers.py,
 preprocessed as the app does). Batch normalisation is frozen, so that the outliers do not move its
 statistics, and the learning rate is a tenth of training's. Needs TensorFlow (requirements-dev.txt).
 """
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import calibration, datasets, manifest, settings, tasks, training
-from classifier.files import write_atomically
+from classifier.core import datasets, manifest, settings, tasks
+from classifier.core.files import write_atomically
+from classifier.train import calibration, training
 
 RESULTS = Path(__file__).resolve().parent / "results" / "outlier_exposure.json"
 OUTLIER_WEIGHT = 0.5

@@ -4,9 +4,9 @@ Usage: python bench/read_numbers.py [--n 1000] [--split test|validation]. Prints
 the test split, writes bench/results/read_numbers.json.
 
 Each number's digits are MNIST digits redrawn as canvas strokes on the Draw page's wide canvas
-(classifier.synthetic.canvas_number): once a random gap apart, once moved together until their
+(classifier.train.synthetic.canvas_number): once a random gap apart, once moved together until their
 strokes touch. The goals (issue 14): at least 95 % of whole numbers exactly right when the digits
-are apart, 85 % when they touch. The segmentation's constants (classifier/numbers.py) were chosen
+are apart, 85 % when they touch. The segmentation's constants (classifier/serve/numbers.py) were chosen
 with `--split validation`, which composes numbers from the validation part of MNIST's training
 digits; the figures reported come from the test digits. Also reported: the mean of the confidence the
 app shows for each number (the product of its digits') and its expected calibration error against
@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, load_classifier, settings, synthetic, tasks
-from classifier.calibration import calibration_gap
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.train import synthetic
+from classifier.train.calibration import calibration_gap
 
 RESULTS = Path(__file__).resolve().parent / "results" / "read_numbers.json"
 GOALS = {"apart": 0.95, "touching": 0.85}

@@ -21,8 +21,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from classifier import datasets, load_classifier, outliers, settings, synthetic, tasks
-from classifier.preprocessing import open_image, preprocess
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve.preprocessing import open_image, preprocess
+from classifier.train import outliers, synthetic
+from classifier.train.synthetic import typefaces
 from harness.results import measured_alike
 
 RESULTS = Path(__file__).resolve().parent / "results" / "robustness.json"
@@ -48,7 +51,7 @@ def _coloured(drawings: list[np.ndarray], rng: np.random.Generator) -> list[np.n
 
 def _typed(n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     labels = rng.integers(10, size=n)
-    fonts = outliers.fonts("held-out")
+    fonts = typefaces.fonts("held-out")
     return [synthetic.typed_digit(int(digit), rng, fonts) for digit in labels], labels
 
 

@@ -13,9 +13,9 @@ import argparse
 import dataclasses
 import time
 
-from classifier import datasets, tasks
-from classifier.datasets import Split
-from classifier.training import BATCH_SIZE, _training_data, compiled_model
+from classifier.core import datasets, tasks
+from classifier.core.datasets import Split
+from classifier.train.training import BATCH_SIZE, _training_data, compiled_model
 
 
 def main() -> None:

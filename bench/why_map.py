@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from classifier import datasets, load_classifier, settings, tasks
-from classifier.calibration import realistic_images
-from classifier.explain import occlusion_saliency
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve.explain import occlusion_saliency
+from classifier.train.calibration import realistic_images
 
 RESULTS = Path(__file__).resolve().parent / "results" / "why_map.json"
 DELETED_SHARE = 0.10
@@ -36,8 +37,8 @@ def untrained_logits(task: tasks.Task, model_kind: str, seed: int = 7):
     import keras
     from ai_edge_litert.interpreter import Interpreter
 
-    from classifier.models import BUILDERS
-    from classifier.training import to_litert
+    from classifier.train.models import BUILDERS
+    from classifier.train.training import to_litert
 
     keras.utils.set_random_seed(seed)
     interpreter = Interpreter(model_content=to_litert(BUILDERS[model_kind](task)))

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from classifier import settings, tasks
-from classifier.errors import ClassifierError
+from classifier.core import settings, tasks
+from classifier.core.errors import ClassifierError
 
 
 def _fetch_data(args: argparse.Namespace) -> int:
-    from classifier import datasets
+    from classifier.core import datasets
 
     for task in tasks.all_tasks():
         datasets.fetch(task.dataset, args.data_dir, report=lambda line: print(line, file=sys.stderr))
@@ -21,7 +21,8 @@ def _fetch_data(args: argparse.Namespace) -> int:
 
 
 def _make_sample(args: argparse.Namespace) -> int:
-    from classifier import datasets, synthetic
+    from classifier.core import datasets
+    from classifier.train import synthetic
 
     for task in tasks.all_tasks():
         print(datasets.write_sample(task, data_dir=args.data_dir), file=sys.stderr)
@@ -33,7 +34,7 @@ def _make_sample(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from classifier import training
+    from classifier.train import training
 
     options = {
         "epochs": args.epochs,
@@ -57,14 +58,14 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from classifier.calibration import calibrate
+    from classifier.train.calibration import calibrate
 
     print(json.dumps(calibrate(args.task, args.model, models_dir=args.models_dir, data_dir=args.data_dir, seed=args.seed)))
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from classifier.evaluation import evaluate
+    from classifier.serve.evaluation import evaluate
 
     print(json.dumps(evaluate(args.task, args.model, data_dir=args.data_dir, models_dir=args.models_dir)))
     return 0
@@ -84,7 +85,7 @@ def _json_lines(files: list[str], describe: Callable[[Path], dict]) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from classifier.inference import load_classifier
+    from classifier.serve.inference import load_classifier
 
     classifier = load_classifier(args.task, args.model, args.models_dir)
 
@@ -102,7 +103,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _read_number(args: argparse.Namespace) -> int:
-    from classifier.inference import load_classifier
+    from classifier.serve.inference import load_classifier
 
     classifier = load_classifier(args.task, args.model, args.models_dir)
 
@@ -135,7 +136,7 @@ def _list_tasks(args: argparse.Namespace) -> int:
 
 
 def _model_table(args: argparse.Namespace) -> int:
-    from classifier import reports
+    from classifier.core import reports
 
     table = reports.model_table(args.models_dir)
     if not args.write:
@@ -148,7 +149,7 @@ def _model_table(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from classifier.training import NUMBER_READER_EPOCHS
+    from classifier.train.training import NUMBER_READER_EPOCHS
 
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from classifier import settings
+from classifier.core import settings
 from deploy.serve import wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"

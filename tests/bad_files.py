@@ -9,7 +9,8 @@ import zlib
 import numpy as np
 from PIL import Image
 
-from classifier import EmptyImageError, ImageTooLargeError, UnreadableImageError, synthetic
+from classifier import EmptyImageError, ImageTooLargeError, UnreadableImageError
+from classifier.train import synthetic
 from tests.conftest import jpeg_bytes, png_bytes
 
 SNEAKER, TROUSER, BAG = 7, 1, 8

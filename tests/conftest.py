@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier import datasets, load_classifier, settings, synthetic, tasks
-from classifier.files import write_atomically
-from classifier.idx import encode_idx
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.core.files import write_atomically
+from classifier.core.idx import encode_idx
+from classifier.train import synthetic
 
 # The handwriting style no model trains on, which "Adapt to my handwriting" is tested with, and its digit.
 ((ADAPTATION_STYLE, (ADAPTATION_DIGIT, _)),) = synthetic.ADAPTATION_STYLES.items()
@@ -52,7 +54,7 @@ def corrections_database(tmp_path_factory) -> str:
     """Tests store corrections in a database of their own, never in the user's data folder."""
     import os
 
-    from classifier.store import DATABASE_URL_ENV
+    from classifier.store.corrections import DATABASE_URL_ENV
 
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'corrections.sqlite'}"
     os.environ[DATABASE_URL_ENV] = url

@@ -21,5 +21,6 @@ source scripts/python-env.sh
 install_requirements requirements-dev.txt
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
+"$(dirname "$PYTHON")/lint-imports"  # the layer contracts in pyproject.toml
 "$PYTHON" -m classifier fetch-data
 "$PYTHON" -m pytest "$@"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifier import load_classifier, synthetic, tasks
-from classifier.preprocessing import preprocess
+from classifier import load_classifier
+from classifier.core import tasks
+from classifier.serve.preprocessing import preprocess
+from classifier.train import synthetic
 from tests.conftest import ADAPTATION_DIGIT as DIGIT
 from tests.conftest import ADAPTATION_STYLE as STYLE
 

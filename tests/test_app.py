@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from classifier import settings, synthetic
-from classifier.store import DATABASE_URL_ENV, CorrectionStore
+from classifier.core import settings
+from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
+from classifier.train import synthetic
 from tests.conftest import ADAPTATION_DIGIT, ADAPTATION_STYLE, large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
 from ui.corrections import SESSION_ID_KEY, get_store

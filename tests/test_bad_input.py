@@ -10,7 +10,8 @@ import tempfile
 
 import pytest
 
-from classifier import ClassifierError, load_classifier, settings
+from classifier import ClassifierError, load_classifier
+from classifier.core import settings
 from tests.bad_files import catalogue
 
 

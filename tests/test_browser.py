@@ -7,7 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from classifier import synthetic, tasks
+from classifier.core import tasks
+from classifier.train import synthetic
 from harness import browser
 from tests.bad_files import catalogue
 from tests.conftest import imported_modules

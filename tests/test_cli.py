@@ -8,7 +8,7 @@ import sys
 
 from PIL import Image
 
-from classifier import settings
+from classifier.core import settings
 from tests.conftest import imported_modules, large_digit
 
 

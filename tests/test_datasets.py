@@ -7,7 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from classifier import DataError, datasets, tasks
+from classifier import DataError
+from classifier.core import datasets, tasks
 
 
 @pytest.fixture

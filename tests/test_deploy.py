@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 
-from classifier.store import DATABASE_URL_ENV, CorrectionStore
+from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
 from deploy.serve import cluster
 from harness import browser
 

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier import ModelFileError, load_classifier, manifest, settings
-from classifier.calibration import expected_calibration_error, fit_temperature
-from classifier.domain import DomainCheck
-from classifier.outliers import EMOJI_FONT
+from classifier import ModelFileError, load_classifier
+from classifier.core import manifest, settings
+from classifier.serve.domain import DomainCheck
+from classifier.train.calibration import expected_calibration_error, fit_temperature
+from classifier.train.synthetic.typefaces import EMOJI_FONT
 from tests.conftest import letter_drawing
 
 CANVAS = settings.CANVAS_SIZE

@@ -8,7 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from classifier import ModelFileError, load_classifier, reports, settings, tasks
+from classifier import ModelFileError, load_classifier
+from classifier.core import reports, settings, tasks
 from tests.conftest import large_digit
 
 MODELS = [(task.name, model_kind) for task in tasks.all_tasks() for model_kind in settings.MODEL_KINDS]

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from classifier import settings, tasks
+from classifier.core import settings, tasks
 from tests.conftest import large_digit
 from ui import i18n
 from ui.canvas import INJECTED_DRAWING_KEY

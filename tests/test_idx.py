@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from classifier import DataError
-from classifier.idx import encode_idx, parse_idx, read_idx
+from classifier.core.idx import encode_idx, parse_idx, read_idx
 
 
 def test_a_valid_file_round_trips(tmp_path):

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from classifier import ModelFileError, load_classifier, settings, tasks
+from classifier import ModelFileError, load_classifier
+from classifier.core import settings, tasks
 from tests.conftest import large_digit, png_bytes
 
 
@@ -59,8 +60,9 @@ def copy_models(tmp_path: Path) -> Path:
 def test_a_missing_model_file_names_the_file_and_the_command(tmp_path):
     folder = copy_models(tmp_path)
     (folder / "digits-cnn.tflite").unlink()
-    (folder / "digits-cnn.keras").unlink()
-    with pytest.raises(ModelFileError, match=r"digits-cnn\.keras.*python -m classifier train --task digits --model cnn"):
+    with pytest.raises(
+        ModelFileError, match=r"digits-cnn\.tflite is missing.*python -m classifier train --task digits --model cnn"
+    ):
         load_classifier("digits", "cnn", models_dir=folder)
 
 
@@ -72,16 +74,6 @@ def test_a_damaged_model_file_is_refused_by_its_manifest_digest(tmp_path, damage
     path.write_bytes(content[: len(content) // 2] if damage == "truncate" else content[::-1])
     with pytest.raises(ModelFileError, match=r"fashion-mlp\.tflite is damaged.*train --task fashion --model mlp"):
         load_classifier("fashion", "mlp", models_dir=folder)
-
-
-@pytest.mark.slow
-def test_without_a_litert_file_it_falls_back_to_keras_with_the_same_answers(tmp_path, mnist_test):
-    folder = copy_models(tmp_path)
-    (folder / "digits-mlp.tflite").unlink()
-    fallback = load_classifier("digits", "mlp", models_dir=folder)
-    assert fallback.backend == "keras"
-    images = mnist_test.images[:50] / 255.0
-    assert np.allclose(fallback.predict_batch(images), load_classifier("digits", "mlp").predict_batch(images), atol=1e-5)
 
 
 def test_one_shared_classifier_gives_every_thread_its_own_result(mnist_test, digits_cnn):
@@ -96,16 +88,24 @@ def test_one_shared_classifier_gives_every_thread_its_own_result(mnist_test, dig
     assert all(results)
 
 
-def test_serving_a_prediction_never_imports_tensorflow_or_keras(tmp_path, mnist_test):
-    path = tmp_path / "digit.png"
-    Image.fromarray(large_digit(mnist_test.images[2])).save(path)
+def test_serving_never_imports_tensorflow_keras_or_the_training_layer(tmp_path, mnist_test):
+    """Predict, explain and read a number in a fresh process: serving runs on LiteRT alone."""
+    digit, number = tmp_path / "digit.png", tmp_path / "number.png"
+    Image.fromarray(large_digit(mnist_test.images[2])).save(digit)
+    Image.fromarray(np.hstack([large_digit(mnist_test.images[0]), large_digit(mnist_test.images[1])])).save(number)
     script = (
         "import json, sys\n"
         "from classifier import load_classifier\n"
-        f"result = load_classifier('digits', 'cnn').predict({str(path)!r})\n"
-        "print(json.dumps([result.label, sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))]))\n"
+        "model = load_classifier('digits', 'cnn')\n"
+        f"result = model.predict({str(digit)!r})\n"
+        f"model.explain({str(digit)!r})\n"
+        f"read = model.read_number({str(number)!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')"
+        " or m.startswith('classifier.train'))\n"
+        "print(json.dumps([result.label, read.number, heavy]))\n"
     )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=settings.PROJECT_ROOT)
-    label, heavy_modules = json.loads(output.stdout.strip().splitlines()[-1])
+    label, read, heavy_modules = json.loads(output.stdout.strip().splitlines()[-1])
     assert label == mnist_test.labels[2]
+    assert read == f"{mnist_test.labels[0]}{mnist_test.labels[1]}"
     assert heavy_modules == []

@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from classifier import load_classifier, numbers, settings, synthetic
-from classifier.errors import EmptyImageError, ModelFileError, NumberError
+from classifier import load_classifier
+from classifier.core import settings
+from classifier.core.errors import EmptyImageError, ModelFileError, NumberError
+from classifier.serve import numbers
+from classifier.train import synthetic
 from tests.test_cli import run_cli
 
 

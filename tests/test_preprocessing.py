@@ -11,8 +11,10 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from classifier import EmptyImageError, settings, synthetic
-from classifier.preprocessing import as_in_dataset, open_image, preprocess
+from classifier import EmptyImageError
+from classifier.core import settings
+from classifier.serve.preprocessing import as_in_dataset, open_image, preprocess
+from classifier.train import synthetic
 from tests.conftest import jpeg_bytes, png_bytes
 
 
@@ -75,7 +77,8 @@ def test_an_image_already_in_its_datasets_format_passes_unchanged(mnist_test, fa
     ("task", "model_kind"), [(task, kind) for task in ("digits", "fashion") for kind in settings.MODEL_KINDS]
 )
 def test_the_test_set_saved_as_png_files_is_read_as_well_as_the_arrays(task, model_kind, request, tmp_path):
-    from classifier import load_classifier, tasks
+    from classifier import load_classifier
+    from classifier.core import tasks
 
     split = request.getfixturevalue("mnist_test" if task == "digits" else "fashion_test")
     classifier = load_classifier(task, model_kind)
@@ -181,7 +184,7 @@ def test_importing_preprocessing_leaves_pillows_pixel_limit_and_the_warning_filt
         "import numpy, scipy.ndimage\n"
         "from PIL import Image\n"
         "before = (Image.MAX_IMAGE_PIXELS, list(warnings.filters))\n"
-        "import classifier.preprocessing\n"
+        "import classifier.serve.preprocessing\n"
         "print(before == (Image.MAX_IMAGE_PIXELS, list(warnings.filters)))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=settings.PROJECT_ROOT)

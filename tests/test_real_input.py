@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier import datasets, load_classifier, outliers, settings, synthetic, tasks
-from classifier.preprocessing import open_image, preprocess
+from classifier import load_classifier
+from classifier.core import datasets, settings, tasks
+from classifier.serve.preprocessing import open_image, preprocess
+from classifier.train import outliers, synthetic
+from classifier.train.synthetic import typefaces
 
 # Floors a little under what bench/robustness.py measured with the shipped models (README, "Real input").
 STYLES_FLOOR = 0.97
@@ -38,7 +41,7 @@ def test_the_digits_cnn_reads_the_flagged_1_the_crossed_7_and_other_styles(digit
 @pytest.mark.parametrize("model_kind", settings.MODEL_KINDS)
 def test_the_digit_models_read_digits_typed_in_fonts_they_never_trained_on(model_kind):
     rng = np.random.default_rng(22)
-    fonts = outliers.fonts("held-out")
+    fonts = typefaces.fonts("held-out")
     labels = [i % 10 for i in range(N)]
     pictures = [synthetic.typed_digit(digit, rng, fonts) for digit in labels]
     classifier = load_classifier("digits", model_kind)
@@ -48,7 +51,7 @@ def test_the_digit_models_read_digits_typed_in_fonts_they_never_trained_on(model
 @pytest.mark.slow
 def test_the_digits_cnn_reads_digits_of_fonts_it_never_trained_on_redrawn_as_canvas_strokes(digits_cnn):
     rng = np.random.default_rng(25)
-    fonts = outliers.fonts("held-out")
+    fonts = typefaces.fonts("held-out")
     labels = [i % 10 for i in range(N)]
     pictures = [synthetic.stroked(synthetic.typed_digit(digit, rng, fonts), rng) for digit in labels]
     assert accuracy(digits_cnn, "digits", pictures, labels) >= STROKED_FONTS_FLOOR
@@ -78,7 +81,7 @@ def test_every_handwriting_font_of_the_list_is_in_the_repository_and_types_digit
     ]
     for part in ("tuning", "held-out"):
         names = sorted(name for listed_part, name, _ in listed if listed_part == part)
-        files = [path for path in outliers.fonts(part) if path.suffix == ".woff"]
+        files = [path for path in typefaces.fonts(part) if path.suffix == ".woff"]
         assert sorted(path.stem for path in files) == names
         for path in files:
             assert path.with_suffix(".LICENSE").exists()
@@ -87,7 +90,7 @@ def test_every_handwriting_font_of_the_list_is_in_the_repository_and_types_digit
             digits = {typed(font, digit) for digit in "0123456789"}
             assert len(digits) == 10 and not digits & {typed(font, " "), typed(font, "\ue000")}, path.name
     # No font is in both parts: the held-out ones measure generalisation.
-    assert not {path.name for path in outliers.fonts("tuning")} & {path.name for path in outliers.fonts("held-out")}
+    assert not {path.name for path in typefaces.fonts("tuning")} & {path.name for path in typefaces.fonts("held-out")}
 
 
 @pytest.mark.slow

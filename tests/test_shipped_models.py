@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from classifier import manifest, reports, settings, tasks
-from classifier.files import sha256
+from classifier.core import manifest, reports, settings, tasks
+from classifier.core.files import sha256
 
 MODELS = [(task.name, model_kind) for task in tasks.all_tasks() for model_kind in settings.MODEL_KINDS]
 
@@ -51,7 +51,7 @@ def test_each_shipped_model_has_the_architecture_that_train_builds(task, model_k
     """Changing models.py or a task's shape needs retrained models, or the shipped ones are not reproducible."""
     import keras
 
-    from classifier.models import BUILDERS
+    from classifier.train.models import BUILDERS
 
     def layer_configs(model) -> list[tuple[str, dict]]:
         return [(type(layer).__name__, {k: v for k, v in layer.get_config().items() if k != "name"}) for layer in model.layers]

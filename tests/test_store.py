@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from classifier import settings
-from classifier.errors import StoreError
-from classifier.migrations import HEAD_REVISION
-from classifier.store import MIGRATIONS_DIR, Correction, CorrectionStore, export_zip
+from classifier.core import settings
+from classifier.core.errors import StoreError
+from classifier.store.corrections import MIGRATIONS_DIR, Correction, CorrectionStore, export_zip
+from classifier.store.migrations import HEAD_REVISION
 from harness.browser import free_port
 from tests.test_cli import run_cli
 
@@ -91,7 +91,7 @@ def test_a_database_at_the_newest_revision_opens_without_alembic_or_the_orm(data
     """What a served app does on every start once the schema is made: Alembic and the ORM would cost it 17 MB."""
     CorrectionStore(database_url).add(correction())
     check = (
-        "import sys; from classifier.store import CorrectionStore; "
+        "import sys; from classifier.store.corrections import CorrectionStore; "
         f"store = CorrectionStore({database_url!r}); count = len(store.corrections('digits')); "
         "print(count, sorted(m for m in ('alembic', 'sqlalchemy.orm') if m in sys.modules))"
     )

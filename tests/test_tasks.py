@@ -1,4 +1,4 @@
-"""A task is one entry in classifier/tasks.py: a toy third task, defined only here, trains, predicts and is listed."""
+"""A task is one entry in classifier/core/tasks.py: a toy third task, defined only here, trains, predicts and is listed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from classifier import cli, load_classifier, settings, tasks, training
-from classifier.evaluation import evaluate
+from classifier import cli, load_classifier
+from classifier.core import settings, tasks
+from classifier.serve.evaluation import evaluate
+from classifier.train import training
 from tests.conftest import write_idx_dataset
 
 SHAPES = tasks.Task(
@@ -87,7 +89,7 @@ def test_an_unknown_task_is_refused_with_the_choices():
 
 
 def test_no_module_outside_the_task_spec_branches_on_a_task_name():
-    """Task facts live in classifier/tasks.py; everything else reads a Task."""
+    """Task facts live in classifier/core/tasks.py; everything else reads a Task."""
     import re
 
     branch = re.compile(r"""(==|!=|\bin\b)\s*\(?\s*["'](digits|fashion|mnist|fashion-mnist)["']""")

@@ -8,7 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from classifier import datasets, load_classifier, manifest, numbers, reports, settings, synthetic, tasks, training
+from classifier import load_classifier
+from classifier.core import datasets, manifest, reports, settings, tasks
+from classifier.serve import numbers
+from classifier.train import synthetic, training
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +41,7 @@ def test_the_same_seed_gives_the_same_history(tmp_path, small_data):
 
 
 def test_the_mlp_keeps_the_tutorials_784_128_10_dense_layers():
-    from classifier.models import build_mlp
+    from classifier.train.models import build_mlp
 
     dense = [layer for layer in build_mlp(tasks.get("fashion")).layers if type(layer).__name__ == "Dense"]
     assert [layer.kernel.shape for layer in dense] == [(784, 128), (128, 10)]
@@ -70,7 +73,7 @@ def test_each_history_csv_has_the_columns_the_curve_page_reads(task):
 def test_a_number_reader_trains_on_lines_of_digits_and_is_served_as_keras_computes_it(tmp_path, small_data):
     import keras
 
-    from classifier.inference import NumberReader
+    from classifier.serve.inference import NumberReader
 
     metrics = training.train_number_reader("digits", epochs=1, limit=64, models_dir=tmp_path, data_dir=small_data, verbose=0)
     stem = settings.model_stem("digits", settings.NUMBER_READER)
@@ -88,7 +91,7 @@ def test_a_number_reader_trains_on_lines_of_digits_and_is_served_as_keras_comput
 def test_the_shipped_number_reader_agrees_with_its_keras_model(mnist_test):
     import keras
 
-    from classifier.inference import NumberReader
+    from classifier.serve.inference import NumberReader
 
     lines, _ = synthetic.number_lines(mnist_test.images, mnist_test.labels, 20, np.random.default_rng(0), 160)
     lines = lines / np.float32(255)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier.settings import CANVAS_SIZE
+from classifier.core.settings import CANVAS_SIZE
 
 # AppTest cannot draw on the canvas component, so a test puts an image array in this session key.
 INJECTED_DRAWING_KEY = "injected_drawing"

@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from classifier import Classifier, ClassifierError, Prediction
-from classifier.adapt import Adapter
-from classifier.errors import StoreError
-from classifier.store import Correction, CorrectionStore
+from classifier.core.errors import StoreError
+from classifier.serve.adapt import Adapter
+from classifier.store.corrections import Correction, CorrectionStore
 from ui.i18n import _, class_names, per_language
 
 SESSION_ID_KEY = "anonymous_session_id"
@@ -49,7 +49,7 @@ def _saved(label: str) -> None:
 
 
 def my_adapter(classifier: Classifier) -> Adapter | None:
-    """An adapter from the drawings this session stored (classifier/adapt.py), made again only when they change.
+    """An adapter from the drawings this session stored (classifier/serve/adapt.py), made again only when they change.
 
     None when there are none yet, or when they cannot be read (the page then says why and answers unadapted).
     """

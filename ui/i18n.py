@@ -12,7 +12,7 @@ import functools
 
 import streamlit as st
 
-from classifier.settings import PROJECT_ROOT
+from classifier.core.settings import PROJECT_ROOT
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 LANGUAGE_KEY = "language"

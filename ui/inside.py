@@ -11,7 +11,7 @@ import re
 
 import streamlit as st
 
-from classifier.explain import Explanation
+from classifier.serve.explain import Explanation
 from ui.i18n import _
 from ui.pictures import feature_grid, figure_html, neighbour_strip, unit_strip, why_map
 

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import classifier
-from classifier import datasets, reports, settings, tasks
+from classifier.core import datasets, reports, settings, tasks
 
 if TYPE_CHECKING:
     from classifier import Classifier
@@ -43,7 +43,6 @@ def _warm_up() -> None:
     import pandas  # noqa: F401  Streamlit sends a chart's rows through pandas and PyArrow
     import pyarrow  # noqa: F401
 
-    import classifier.inference  # noqa: F401  SciPy and LiteRT
     import ui.corrections  # noqa: F401  SQLAlchemy and the store
 
     # Frozen, the objects of every module loaded so far are no longer looked at by Python's garbage

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from classifier import ClassifierError, tasks
-from classifier.settings import MODEL_KINDS
+from classifier import ClassifierError
+from classifier.core import tasks
+from classifier.core.settings import MODEL_KINDS
 from ui.charts import training_curve_chart
 from ui.i18n import _
 from ui.loaders import get_history, get_metrics
@@ -30,8 +31,8 @@ def curves(task: str, model_kind: str) -> None:
         st.warning(str(error))
         return
     loss_column, accuracy_column = st.columns(2)
-    loss_column.vega_lite_chart(training_curve_chart(history, "loss", _("loss"), _("epoch"), SPLITS), width="stretch")
-    accuracy_column.vega_lite_chart(training_curve_chart(history, "accuracy", _("accuracy"), _("epoch"), SPLITS), width="stretch")
+    loss_column.altair_chart(training_curve_chart(history, "loss", _("loss"), _("epoch"), SPLITS), width="stretch")
+    accuracy_column.altair_chart(training_curve_chart(history, "accuracy", _("accuracy"), _("epoch"), SPLITS), width="stretch")
 
 
 def scores_and_layers(task: str, model_kind: str) -> None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, EmptyImageError, settings, tasks
+from classifier import ClassifierError, EmptyImageError
+from classifier.core import settings, tasks
 from ui.canvas import drawing_canvas
 from ui.charts import probability_chart
 from ui.i18n import _, class_names, per_language
@@ -18,9 +19,9 @@ from ui.pictures import boxed_digits, grey28, pixel_figure, pixel_figures
 
 if TYPE_CHECKING:
     from classifier import Prediction
-    from classifier.adapt import Adapter
-    from classifier.explain import Explanation
-    from classifier.numbers import Number
+    from classifier.serve.adapt import Adapter
+    from classifier.serve.explain import Explanation
+    from classifier.serve.numbers import Number
 
 TASK = tasks.get("digits")
 MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
@@ -134,7 +135,7 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
         greyed=not prediction.in_domain,
         axis_title=_("probability"),
     )
-    st.vega_lite_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch")
 
 
 def adapters(choice: Controls) -> dict[str, Adapter | None]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, tasks
-from classifier.evaluation import confusion_matrix
-from classifier.settings import MODEL_KINDS
+from classifier import ClassifierError
+from classifier.core import tasks
+from classifier.core.settings import MODEL_KINDS
+from classifier.serve.evaluation import confusion_matrix
 from ui.charts import answer_colour, confusion_chart, probability_chart
 from ui.i18n import _, class_names
 from ui.loaders import get_test_images, get_test_probabilities
@@ -61,7 +62,7 @@ def image_grid(task: tasks.Task, images: np.ndarray, labels: np.ndarray, probabi
                 with picture_column:
                     pixel_figure(grey28(images[index] / 255.0), 84)
                 picture_column.markdown(f":{colour}[{names[guess]} {100 * probabilities[index, guess]:.0f}% ({names[truth]})]")
-                chart_column.vega_lite_chart(
+                chart_column.altair_chart(
                     probability_chart(
                         probabilities[index], names, guess, truth, height=110, compact=True, axis_title=_("probability")
                     ),
@@ -79,7 +80,7 @@ def confusion(task: tasks.Task, labels: np.ndarray, probabilities: np.ndarray) -
         )
     )
     titles = {"true": _("true"), "predicted": _("predicted"), "count": _("images")}
-    st.vega_lite_chart(confusion_chart(matrix, class_names(task.class_names), titles), width="stretch")
+    st.altair_chart(confusion_chart(matrix, class_names(task.class_names), titles), width="stretch")
 
 
 task, model_kind, mistakes_only = controls()

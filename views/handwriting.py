@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import ClassifierError, tasks
-from classifier.errors import StoreError
-from classifier.evaluation import confusion_matrix
-from classifier.settings import MODEL_KINDS
-from classifier.store import export_zip
+from classifier import ClassifierError
+from classifier.core import tasks
+from classifier.core.errors import StoreError
+from classifier.core.settings import MODEL_KINDS
+from classifier.serve.evaluation import confusion_matrix
+from classifier.store.corrections import export_zip
 from ui.charts import confusion_chart
 from ui.corrections import SAVED_KEY, get_store, session_id
 from ui.i18n import _, class_names
@@ -74,7 +75,7 @@ if answers:
     st.subheader(_("Where the {model} goes wrong").format(model=model_kind.upper()))
     titles = {"true": _("true"), "predicted": _("predicted"), "count": _("images")}
     matrix = confusion_matrix(labels, answers[model_kind], TASK.num_classes)
-    st.vega_lite_chart(confusion_chart(matrix, names, titles, height=300), width="stretch")
+    st.altair_chart(confusion_chart(matrix, names, titles, height=300), width="stretch")
 
 st.subheader(_("The drawings"))
 newest = list(range(len(stored)))[::-1][:GALLERY]

@@ -8,10 +8,11 @@ import io
 import streamlit as st
 from PIL import Image
 
-from classifier import ClassifierError, Prediction, tasks
-from classifier.explain import Explanation
-from classifier.preprocessing import open_image
-from classifier.settings import MAX_IMAGE_PIXELS, MODEL_KINDS, example_path
+from classifier import ClassifierError, Prediction
+from classifier.core import tasks
+from classifier.core.settings import MAX_IMAGE_PIXELS, MODEL_KINDS, example_path
+from classifier.serve.explain import Explanation
+from classifier.serve.preprocessing import open_image
 from ui.charts import probability_chart
 from ui.i18n import _, class_names
 from ui.inside import show_inside
@@ -110,7 +111,7 @@ def show_result(
             greyed=not prediction.in_domain,
             axis_title=_("probability"),
         )
-        st.vega_lite_chart(chart, width="stretch")
+        st.altair_chart(chart, width="stretch")
     if explanation is not None:
         with st.expander(_("Inside the network: {name}").format(name=name)):
             show_inside({model_kind: explanation})

@@ -1,6 +1,6 @@
 """The project's shared facts that are not about one task: image size, model kinds, limits and file locations.
 
-What differs between tasks (dataset, class names, shapes, goals) is in classifier/tasks.py.
+What differs between tasks (dataset, class names, shapes, goals) is in classifier/core/tasks.py.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from classifier import tasks
+from classifier.core import tasks
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # The side of the square images every model reads.
 IMAGE_SIZE = 28
@@ -19,9 +19,9 @@ CANVAS_SIZE = 280
 # The wide canvas for writing a number of several digits (width, height), in screen pixels.
 NUMBER_CANVAS = (700, 240)
 
-# The two architectures every task has (built in classifier/models.py).
+# The two architectures every task has (built in classifier/train/models.py).
 MODEL_KINDS: tuple[str, ...] = ("cnn", "mlp")
-# The model kind of a drawing task's number reader, which reads touching digits whole (classifier/numbers.py).
+# The model kind of a drawing task's number reader, which reads touching digits whole (classifier/serve/numbers.py).
 NUMBER_READER = "numbers"
 
 ASSETS_DIR = PROJECT_ROOT / "assets"

@@ -6,9 +6,9 @@ every digit are dropped. A group of blobs as narrow as one digit is that digit. 
 digits that touch: the task's number reader reads it whole, without cutting it first. That is a
 small CNN that looks along the group and says, every few columns, which digit it sees or that it is
 between digits. It was trained with CTC (Graves et al. 2006) on runs of touching training digits
-(classifier/training.py, classifier/models.py). The group is then cut between the digits it found,
+(classifier/train/training.py, classifier/train/models.py). The group is then cut between the digits it found,
 each cut along the path across the least ink; a wide group that the chosen model reads confidently
-as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.preprocessing.digit_from_ink)
+as one digit stays one. Each digit is made 28x28 the MNIST way (classifier.serve.preprocessing.digit_from_ink)
 and classified by the chosen model, which gives its picture and domain check; a digit of a touching
 group keeps the number reader's answer and probabilities. The number is the digits in order; its
 confidence is the product of the lone digits' confidences and, for each touching group, the reader's
@@ -26,15 +26,15 @@ import numpy as np
 from PIL import Image as PILImage
 from scipy import ndimage
 
-from classifier.domain import softmax
-from classifier.errors import EmptyImageError, NumberError
-from classifier.preprocessing import INK_THRESHOLD, MIN_CONTRAST, digit_from_ink, ink_map
-from classifier.settings import IMAGE_SIZE
+from classifier.core.errors import EmptyImageError, NumberError
+from classifier.core.settings import IMAGE_SIZE
+from classifier.serve.domain import softmax
+from classifier.serve.preprocessing import INK_THRESHOLD, MIN_CONTRAST, digit_from_ink, ink_map
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from classifier.inference import Prediction
+    from classifier.core.types import Prediction
 
 # Reads (N, 28, 28) digits: their Predictions by the chosen model.
 Classify = Callable[[np.ndarray], "list[Prediction]"]

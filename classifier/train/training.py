@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, manifest, settings, tasks
-from classifier.datasets import Split
-from classifier.evaluation import confusion_matrix
-from classifier.files import sha256, write_atomically
+from classifier.core import datasets, manifest, settings, tasks
+from classifier.core.datasets import Split
+from classifier.core.files import sha256, write_atomically
+from classifier.serve.evaluation import confusion_matrix
 
 BATCH_SIZE = 128
 LEARNING_RATE = 1e-3
-# The number reader (classifier/numbers.py) learns from this many lines made of training digits, for
+# The number reader (classifier/serve/numbers.py) learns from this many lines made of training digits, for
 # this many epochs, in batches this large, from this learning rate (then cosine decay): 19 minutes on
 # this 2-core CPU, making the lines included. It is checked on a tenth as many lines of validation digits.
 NUMBER_LINES, NUMBER_READER_EPOCHS, NUMBER_READER_BATCH, NUMBER_READER_RATE = 30_000, 6, 64, 2e-3
@@ -74,7 +74,7 @@ def _training_data(task: tasks.Task, model_kind: str, training: Split, seed: int
 
     columns = [_as_inputs(training)]
     if task.augmentation.drawn_fraction:
-        from classifier.synthetic import redrawn_images
+        from classifier.train.synthetic import redrawn_images
 
         columns.append(_as_inputs(Split(redrawn_images(task, training.images, seed), training.labels)))
     columns.append(training.labels.astype(np.int32))
@@ -96,11 +96,11 @@ STYLED_PER_SHARE = 2
 
 
 def _styled_pictures(task: tasks.Task, share: float, training_size: int, seed: int):
-    """Pictures in styles the dataset lacks (classifier.synthetic.styled_images: digits in other writing styles,
+    """Pictures in styles the dataset lacks (classifier.train.synthetic.styled_images: digits in other writing styles,
     clothing illustrations) as an endless, shuffled, batched tf.data pipeline."""
     import tensorflow as tf
 
-    from classifier.synthetic import styled_images
+    from classifier.train.synthetic import styled_images
 
     images, labels = styled_images(task, round(STYLED_PER_SHARE * share * training_size), seed + 5)
     return (
@@ -157,7 +157,7 @@ def to_litert(model) -> bytes:
     """
     import tensorflow as tf
 
-    from classifier.models import serving_model
+    from classifier.train.models import serving_model
 
     return tf.lite.TFLiteConverter.from_keras_model(serving_model(model)).convert()
 
@@ -186,7 +186,7 @@ def _ctc_loss(labels, logits):
     """The CTC loss (Graves et al. 2006) of per-frame logits for digit labels padded with -1."""
     import tensorflow as tf
 
-    from classifier import numbers
+    from classifier.serve import numbers
 
     labels = tf.cast(labels, tf.int32)
     lengths = tf.reduce_sum(tf.cast(labels >= 0, tf.int32), axis=1)
@@ -197,7 +197,7 @@ def _ctc_loss(labels, logits):
 
 def _exact_share(model, lines: np.ndarray, digits: np.ndarray) -> float:
     """The share of lines whose digits the number reader reads exactly right."""
-    from classifier import numbers
+    from classifier.serve import numbers
 
     logits = model.predict(lines[..., None] / np.float32(255), batch_size=256, verbose=0)
     read = [[digit for digit, *_ in numbers.decode(row)] for row in logits]
@@ -227,8 +227,8 @@ def train_number_reader(
     import keras
     import tensorflow as tf
 
-    from classifier.models import build_number_reader
-    from classifier.synthetic import number_lines, styled_digits
+    from classifier.train.models import build_number_reader
+    from classifier.train.synthetic import number_lines, styled_digits
 
     epochs = _checked_epochs(epochs or NUMBER_READER_EPOCHS)
     training, validation, test = _seeded_splits(task, seed, data_dir)
@@ -314,7 +314,7 @@ def compiled_model(task: tasks.Task, model_kind: str, steps: int):
     """A new model of the task, compiled as `train` trains it: Adam, cosine decay over `steps`, cross-entropy."""
     import keras
 
-    from classifier.models import BUILDERS
+    from classifier.train.models import BUILDERS
 
     model = BUILDERS[model_kind](task)
     schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=steps)
@@ -393,7 +393,7 @@ def train(
 
     files = {".tflite": to_litert(model), ".history.csv": _history_csv(history), ".metrics.json": _json(metrics)}
     paths = _write_model(model, task.name, model_kind, models_dir, files)
-    from classifier.calibration import calibrate
+    from classifier.train.calibration import calibrate
 
     metrics["calibration"] = calibrate(task, model_kind, models_dir, data_dir, seed)
     print(f"Wrote {', '.join(str(path) for path in paths)}", file=sys.stderr)

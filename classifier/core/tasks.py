@@ -39,7 +39,7 @@ class Augmentation:
     Preprocessing already normalises size and position, so the geometry changes stay small. Per
     image: with probability `drawn_fraction` it is replaced by the same image redrawn as users give it
     (a canvas stroke; a product photo or an illustration) and preprocessed as the app does
-    (classifier.synthetic.redrawn_images); else with
+    (classifier.train.synthetic.redrawn_images); else with
     probability `changed_fraction` it gets the geometry change (and, with `stroke_change`, thicker or
     thinner strokes, half each); else it stays as it is.
     """
@@ -52,7 +52,7 @@ class Augmentation:
     stroke_change: bool = False  # 3x3 dilation or erosion of the changed images
     drawn_fraction: float = 0.0
     # After those changes, this share of each batch is replaced by pictures in styles the dataset
-    # lacks (classifier.synthetic.styled_images): digits in other writing styles, drawn or typed;
+    # lacks (classifier.train.synthetic.styled_images): digits in other writing styles, drawn or typed;
     # clothing illustrations. The MLP's share, where it differs from the CNN's (and the number reader's).
     styled_fraction: float = 0.0
     mlp_styled_fraction: float | None = None

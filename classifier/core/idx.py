@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.errors import DataError
+from classifier.core.errors import DataError
 
 # The third byte of an IDX magic number names the element type; these datasets use only uint8.
 _UNSIGNED_BYTE = 0x08

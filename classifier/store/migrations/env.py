@@ -1,4 +1,4 @@
-"""Alembic's environment: migrate the connection the store hands over (classifier.store.CorrectionStore)."""
+"""Alembic's environment: migrate the connection the store hands over (classifier.store.corrections.CorrectionStore)."""
 
 from alembic import context
 

@@ -1,4 +1,4 @@
-"""Alembic migrations of the corrections store (classifier/store.py); run when a store is opened on an older schema."""
+"""Alembic migrations of the corrections store (classifier/store/corrections.py), run when a store opens an older schema."""
 
 # The newest migration's revision (versions/): a store whose database records it opens without importing
 # Alembic. A test checks that it is Alembic's head.

@@ -2,7 +2,7 @@
 
 An `Adapter` keeps the penultimate-layer features of a user's confirmed or corrected drawings
 (their "examples") beside those of the model's neighbour index (NEIGHBOURS_PER_CLASS training images
-per class, classifier/explain.py). A new drawing whose nearest example is nearer than RATIO times its
+per class, classifier/serve/explain.py). A new drawing whose nearest example is nearer than RATIO times its
 nearest training image is written like that example: its answer becomes
     (model's probabilities + one vote for each example that passes that test, among the VOTERS nearest)
     / (1 + number of votes),

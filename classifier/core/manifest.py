@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from classifier import settings
-from classifier.errors import ModelFileError
-from classifier.files import sha256, write_atomically
+from classifier.core import settings
+from classifier.core.errors import ModelFileError
+from classifier.core.files import sha256, write_atomically
 
 # The files one trained model is shipped as: the Keras model, its LiteRT twin, what training wrote,
-# its calibration and domain check (classifier/domain.py) and its nearest-neighbour index (explain.py).
+# its calibration and domain check (classifier/serve/domain.py) and its nearest-neighbour index (explain.py).
 SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json", ".domain.npz", ".neighbours.npz")
 
 

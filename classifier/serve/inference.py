@@ -1,56 +1,36 @@
 """The inference API: load a shipped model and turn images into calibrated class probabilities and a domain check.
 
-Serving runs on the LiteRT interpreter and never imports TensorFlow or Keras. When a model has no
-`.tflite` file, it falls back to Keras and logs that once. Each model's temperature, domain network
-and threshold come from its `.domain.npz` (classifier/domain.py).
+Serving runs on the LiteRT interpreter and never imports TensorFlow or Keras: a model without its
+`.tflite` file is an error that names the command to make it. Each model's temperature, domain network
+and threshold come from its `.domain.npz` (classifier/serve/domain.py).
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from classifier import adapt, domain, explain, manifest, numbers, settings, tasks
-from classifier.errors import ModelFileError
-from classifier.files import sha256
-from classifier.preprocessing import as_uint8, decoded, empty_named, preprocess
-
-logger = logging.getLogger(__name__)
+from classifier.core import manifest, settings, tasks
+from classifier.core.arrays import as_uint8
+from classifier.core.errors import ModelFileError
+from classifier.core.files import sha256
+from classifier.core.types import Prediction
+from classifier.serve import adapt, domain, explain, numbers
+from classifier.serve.preprocessing import decoded, empty_named, preprocess
 
 # Batches are run through an interpreter sized for this many images at a time. Its working memory grows
 # with it: with 32, the app held 11 MB more (bench/speed.py), and `explain()` took no longer with 16.
 BATCH_CHUNK = 16
-# What a served model gives for each image (classifier.models.serving_model): the class scores
+# What a served model gives for each image (classifier.train.models.serving_model): the class scores
 # before softmax, and the penultimate layer's activations.
 OUTPUTS = ("logits", "features")
 # The domain check reads summaries of whole layers: a large batch is run this many images at a time, so
 # that every layer's full output is never held for all of them at once.
 HEAD_CHUNK = 256
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """What a model made of one input: its calibrated probabilities and whether the input looks like its training data."""
-
-    label: int
-    class_name: str
-    probabilities: np.ndarray
-    image28: np.ndarray
-    in_domain: bool  # the domain check passed, or (with an adapter) one of the user's examples changed the answer
-    domain_score: float  # higher = more like the training data; below the model's threshold = out of domain
-    # With an adapter: the index of the user's example that changed the answer (classifier/adapt.py), else None.
-    example: int | None = None
-
-    @property
-    def confidence(self) -> float:
-        return float(self.probabilities[self.label])
 
 
 class _Interpreter:
@@ -137,7 +117,7 @@ class _LiteRTBackend:
 
 
 class NumberReader:
-    """A drawing task's number reader (classifier/numbers.py), as served: LiteRT, one line at a time, behind a lock."""
+    """A drawing task's number reader (classifier/serve/numbers.py), as served: LiteRT, one line at a time, behind a lock."""
 
     def __init__(self, task: str, models_dir: Path | None = None) -> None:
         from ai_edge_litert.interpreter import Interpreter
@@ -163,44 +143,6 @@ class NumberReader:
             return self._interpreter.get_tensor(self._output)[0].copy()
 
 
-class _KerasBackend:
-    """The fallback when a model has no LiteRT file: the Keras model, loaded in safe mode.
-
-    Keras loads only from a file, so the bytes the manifest verified are written to a private
-    temporary file and loaded from there: what is loaded is what was checked.
-    """
-
-    name = "keras"
-
-    def __init__(self, content: bytes, path: Path, recreate: str) -> None:
-        import keras
-
-        try:
-            with tempfile.TemporaryDirectory() as folder:
-                verified = Path(folder) / path.name
-                verified.write_bytes(content)
-                model = keras.saving.load_model(verified, compile=False, safe_mode=True)
-        except Exception as error:  # Keras raises many types for a damaged archive.
-            raise ModelFileError(f"The model file {path} cannot be loaded ({error}). {recreate}") from error
-        from classifier.models import serving_model
-
-        self._model = serving_model(model)
-        self._lock = threading.Lock()
-
-    @property
-    def layer_names(self) -> list[str]:
-        return sorted(name for name in self._model.output if name not in OUTPUTS)
-
-    def logits_now(self, images: np.ndarray) -> np.ndarray:
-        return self.outputs(images, ("logits",))["logits"]
-
-    def outputs(self, images: np.ndarray, names: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
-        with self._lock:
-            # The functional model takes its one input as a list, as it was built.
-            values = self._model([images], training=False)
-        return {name: np.asarray(values[name]) for name in names}
-
-
 class Classifier:
     """One trained model for one task, ready to predict; safe to share between threads."""
 
@@ -213,14 +155,8 @@ class Classifier:
         self.class_names: tuple[str, ...] = self.spec.class_names
         recreate = settings.recreate_hint(self.task, model_kind)
         litert_path = settings.model_path(task, model_kind, ".tflite", models_dir)
-        if litert_path.exists():
-            content = manifest.verified_bytes(litert_path, task, model_kind)
-            self._backend = _LiteRTBackend(content, litert_path, recreate)
-        else:
-            keras_path = settings.model_path(task, model_kind, ".keras", models_dir)
-            content = manifest.verified_bytes(keras_path, task, model_kind)
-            logger.warning("%s is missing: serving %s with Keras, which is slower. %s", litert_path, keras_path, recreate)
-            self._backend = _KerasBackend(content, keras_path, recreate)
+        content = manifest.verified_bytes(litert_path, task, model_kind)
+        self._backend = _LiteRTBackend(content, litert_path, recreate)
         # The version of the model: the SHA-256 of the file it was loaded from (as in the manifest).
         self.digest = sha256(content)
         self.domain = domain.load(self.task, model_kind, models_dir) if domain_check else None
@@ -240,7 +176,7 @@ class Classifier:
 
     @property
     def backend(self) -> str:
-        """'litert' or 'keras'."""
+        """The runtime that serves the model: 'litert'."""
         return self._backend.name
 
     @property
@@ -363,7 +299,7 @@ class Classifier:
         """Predict (adjusted by `adapter` when one is given), and show how: every shown layer's activity, the why-map
         and the nearest training images.
 
-        See classifier/explain.py. Raises what `predict` raises, and ModelFileError when the model's
+        See classifier/serve/explain.py. Raises what `predict` raises, and ModelFileError when the model's
         neighbour file is missing or damaged.
         """
         image28 = preprocess(self.spec, image, name)

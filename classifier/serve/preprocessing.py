@@ -21,9 +21,10 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
-from classifier import tasks
-from classifier.errors import EmptyImageError, ImageTooLargeError, UnreadableImageError
-from classifier.settings import IMAGE_SIZE, MAX_IMAGE_PIXELS
+from classifier.core import tasks
+from classifier.core.arrays import as_uint8
+from classifier.core.errors import EmptyImageError, ImageTooLargeError, UnreadableImageError
+from classifier.core.settings import IMAGE_SIZE, MAX_IMAGE_PIXELS
 
 # MNIST digits fit a 20x20 box inside the 28x28 frame.
 DIGIT_BOX = 20
@@ -91,18 +92,6 @@ def _to_picture(image: Image.Image | np.ndarray) -> Image.Image:
 
 
 _ARRAY_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
-
-
-def as_uint8(array: np.ndarray) -> np.ndarray:
-    """Scale a bool, integer or float array to uint8: floats in 0..1, integers in 0..255 or 0..65535."""
-    if array.dtype == bool:
-        return array.astype(np.uint8) * 255
-    if np.issubdtype(array.dtype, np.integer):
-        top = 255 if array.max(initial=0) <= 255 else 65535
-        return (array.astype(np.float32) * (255 / top)).round().astype(np.uint8)
-    array = np.nan_to_num(array.astype(np.float32))
-    scale = 1.0 if array.max(initial=0) > 1.0 else 255.0
-    return np.clip(array * scale, 0, 255).round().astype(np.uint8)
 
 
 def _shrink(picture: Image.Image, longest: int) -> Image.Image:

@@ -36,10 +36,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from classifier import settings
-from classifier.errors import StoreError
-from classifier.migrations import HEAD_REVISION
-from classifier.preprocessing import as_uint8
+from classifier.core import settings
+from classifier.core.arrays import as_uint8
+from classifier.core.errors import StoreError
+from classifier.store.migrations import HEAD_REVISION
 
 # The database URL: $CLASSIFIER_DATABASE_URL, else an SQLite file in the data folder.
 DATABASE_URL_ENV = "CLASSIFIER_DATABASE_URL"
@@ -226,7 +226,7 @@ class CorrectionStore:
 def export_zip(corrections: list[Correction], dataset: str) -> bytes:
     """The corrections as a zip: `<dataset>/t10k-*` IDX files that `python -m classifier evaluate --data-dir`
     reads as the task's test set, and `png/` with `labels.csv` for everything else."""
-    from classifier.idx import encode_idx
+    from classifier.core.idx import encode_idx
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, tasks
-from classifier.inference import load_classifier
+from classifier.core import datasets, tasks
+from classifier.serve.inference import load_classifier
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, num_classes: int) -> np.ndarray:

@@ -15,38 +15,14 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier.settings import ASSETS_DIR, CANVAS_SIZE
-from classifier.synthetic import as_camera_jpeg, pen_stroke, photo_clothing
-
-FONT_DIR = Path("/usr/share/fonts")
-# Font files by part: tuning fonts choose the check (and type the digits the digit models train on,
-# classifier.synthetic.styled_digits); held-out fonts (other packages) test both. Beside these Debian
-# fonts, each part has the handwriting typefaces in its folder of assets/fonts/ (listed, with their
-# part, in assets/fonts/fonts.txt).
-TUNING_FONTS = (
-    "truetype/dejavu/DejaVuSans.ttf",
-    "truetype/dejavu/DejaVuSerif-Italic.ttf",
-    "truetype/liberation/LiberationSans-Regular.ttf",
-    "opentype/comic-neue/ComicNeue-Regular.otf",
-    "truetype/fifthhorseman/dkg.ttf",
-    "opentype/bwht/BecauseWeLearn-Regular.otf",
-    "opentype/bwht/BecauseWeCreate-Regular.otf",
-    "truetype/kristi/Kristi.ttf",
-)
-HELD_OUT_FONTS = (
-    "truetype/humor-sans/Humor-Sans.ttf",
-    "truetype/breip/Breip.ttf",
-    "truetype/femkeklaver/femkeklaver.ttf",
-    "truetype/freefont/FreeSans.ttf",
-    "truetype/klee/KleeOne-Regular.ttf",
-    "opentype/bwht/BecauseWeBuild-Regular.otf",
-)
-EMOJI_FONT = FONT_DIR / "truetype/noto/NotoColorEmoji.ttf"
+from classifier.core.settings import CANVAS_SIZE
+from classifier.train.synthetic.clothing import as_camera_jpeg, photo_clothing
+from classifier.train.synthetic.strokes import canvas_rgb, pen_stroke
+from classifier.train.synthetic.typefaces import EMOJI_FONT, drawn_character, fonts
 
 # Letters that no one can tell from a digit when drawn (O and 0, l and 1, S and 5...) are left out.
 LETTERS = "ACEFHJKLMNPRTUVWXYacdefhkmnprtuvwxy"
@@ -54,43 +30,6 @@ SYMBOLS = "+=?!#&%@$*<>{}~"
 # Everyday objects, not clothing: fruit and food, animals, vehicles, tools and things.
 TUNING_OBJECTS = "🍌🍎🍐🍊🍋🍉🍇🍓🥕🌽🥦🍄🍞🧀🍕🍔🐱🐶🐭🐰🦊🐻🐼🐸🐵🐔🐧🐦🚗🚕🚌🚲🛵✈🚀⛵🔨🔧🪛✂🔑💡📱💻⌚📷🎸⚽🏀🌻🌲"
 HELD_OUT_OBJECTS = "🍍🥝🍑🍒🥥🥑🍆🥔🌶🥐🐴🐮🐷🐘🦒🐢🐍🐙🦀🐝🚂🚜🚑🚒🏍🚁🛴⚓🪚🔩🧲🪓📚🎹🎺🏈🎾🧸🪑🛏🚪🌵🌷🍀🏠⏰🔦📦"
-
-
-def fonts(part: str) -> list[Path]:
-    """The installed font files of a part ("tuning" or "held-out")."""
-    names = TUNING_FONTS if part == "tuning" else HELD_OUT_FONTS
-    found = [FONT_DIR / name for name in names if (FONT_DIR / name).exists()]
-    found += sorted((ASSETS_DIR / "fonts" / part).glob("*.woff"))
-    if not found:
-        raise FileNotFoundError(f"None of the {part} fonts is installed: tests/debian-packages.txt lists their Debian packages.")
-    return found
-
-
-def _canvas_rgb(ink: Image.Image) -> np.ndarray:
-    """A white-on-black L image as the RGB array the canvas gives."""
-    grey = np.asarray(ink)
-    return np.dstack([grey, grey, grey])
-
-
-def drawn_character(rng: np.random.Generator, characters: str, fonts: list[Path]) -> np.ndarray:
-    """A letter or symbol in a random font, size, place, tilt and stroke width, white on a black canvas."""
-    size = int(rng.integers(CANVAS_SIZE // 3, int(CANVAS_SIZE * 0.85)))
-    font = ImageFont.truetype(str(fonts[rng.integers(len(fonts))]), size)
-    character = characters[rng.integers(len(characters))]
-    ink = Image.new("L", (CANVAS_SIZE * 2, CANVAS_SIZE * 2))
-    stroke = int(rng.integers(0, max(1, size // 14)))
-    ImageDraw.Draw(ink).text(
-        (CANVAS_SIZE, CANVAS_SIZE), character, font=font, fill=255, anchor="mm", stroke_width=stroke, stroke_fill=255
-    )
-    ink = ink.rotate(float(rng.uniform(-15, 15)), resample=Image.Resampling.BILINEAR)
-    box = ink.getbbox() or (0, 0, 1, 1)
-    ink = ink.crop(box)
-    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
-    ink.thumbnail((CANVAS_SIZE - 10, CANVAS_SIZE - 10))
-    left = int(rng.integers(0, CANVAS_SIZE - ink.width + 1))
-    top = int(rng.integers(0, CANVAS_SIZE - ink.height + 1))
-    canvas.paste(ink, (left, top))
-    return _canvas_rgb(canvas)
 
 
 def scribble(rng: np.random.Generator) -> np.ndarray:
@@ -109,7 +48,7 @@ def scribble(rng: np.random.Generator) -> np.ndarray:
             y = float(np.clip(y + 8 * math.sin(heading), 10, CANVAS_SIZE - 10))
             points.append((x, y))
         pen_stroke(pen, points, width)
-    return _canvas_rgb(canvas)
+    return canvas_rgb(canvas)
 
 
 def _star(centre: tuple[float, float], radius: float, points: int, turn: float) -> list[tuple[float, float]]:
@@ -188,7 +127,7 @@ def drawn_shape(rng: np.random.Generator) -> np.ndarray:
     width = int(rng.integers(8, 30))
     for stroke in _shape_outline(SHAPES[rng.integers(len(SHAPES))], rng):
         pen_stroke(pen, stroke, width)
-    return _canvas_rgb(canvas)
+    return canvas_rgb(canvas)
 
 
 def noise_picture(rng: np.random.Generator) -> np.ndarray:
@@ -196,13 +135,13 @@ def noise_picture(rng: np.random.Generator) -> np.ndarray:
     if rng.random() < 0.5:
         small = rng.random((int(rng.integers(3, 12)),) * 2)
         grey = Image.fromarray((small * 255).astype(np.uint8)).resize((CANVAS_SIZE, CANVAS_SIZE), Image.Resampling.BICUBIC)
-        return _canvas_rgb(grey)
+        return canvas_rgb(grey)
     canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
     pen = ImageDraw.Draw(canvas)
     for _ in range(int(rng.integers(2, 7))):
         x, y, r = *rng.uniform(20, CANVAS_SIZE - 20, size=2), rng.uniform(10, 60)
         pen.ellipse([x - r, y - r * rng.uniform(0.3, 1), x + r, y + r], fill=int(rng.integers(120, 256)))
-    return _canvas_rgb(canvas)
+    return canvas_rgb(canvas)
 
 
 def item_on_canvas(item28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -211,7 +150,7 @@ def item_on_canvas(item28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     grey = Image.fromarray(item28).resize((size, size), Image.Resampling.BILINEAR)
     canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
     canvas.paste(grey, tuple(int(v) for v in rng.integers(0, CANVAS_SIZE - size + 1, size=2)))
-    return _canvas_rgb(canvas)
+    return canvas_rgb(canvas)
 
 
 def object_photo(rng: np.random.Generator, objects: str, transparent: bool = False) -> bytes:

@@ -1,6 +1,6 @@
 """Does an input look like the training data, and how sure may the model be? The domain check and calibration, as served.
 
-Each model ships a `<stem>.domain.npz` (made by classifier/calibration.py, listed in the manifest) with:
+Each model ships a `<stem>.domain.npz` (made by classifier/train/calibration.py, listed in the manifest) with:
 - `temperature`: the answer's logits are divided by it before the softmax (temperature scaling, Guo et
   al. 2017), so that "80 % sure" is right about 80 % of the time;
 - a small "does this look like the training data?" network on the model's own outputs (its
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import manifest, settings
-from classifier.errors import ModelFileError
+from classifier.core import manifest, settings
+from classifier.core.errors import ModelFileError
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

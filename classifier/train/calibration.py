@@ -2,10 +2,10 @@
 
 `calibrate(task, model)` runs after training (and alone: `python -m classifier calibrate`). It
 1. fits the temperature on the validation split's logits (minimum cross-entropy, Guo et al. 2017);
-2. trains the domain network (classifier/domain.py) to tell the model's outputs for real inputs
-   (training images as they are and redrawn or rephotographed, classifier/synthetic.py, and the
+2. trains the domain network (classifier/serve/domain.py) to tell the model's outputs for real inputs
+   (training images as they are and redrawn or rephotographed, classifier/train/synthetic.py, and the
    styles the dataset lacks that the models learn too: other writing styles, clothing illustrations) from its outputs for outlier
-   pictures (the "tuning" part of classifier/outliers.py): outlier exposure on the frozen network's
+   pictures (the "tuning" part of classifier/train/outliers.py): outlier exposure on the frozen network's
    features and layer summaries, with a "none of these" output;
 3. sets the threshold on *validation* inputs made realistic, so that REJECTED_SHARE of them are
    rejected (the test set is never used);
@@ -22,13 +22,14 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from classifier import datasets, manifest, outliers, settings, synthetic, tasks
-from classifier.domain import DomainCheck, Head, softmax, summarised_layers
-from classifier.errors import ClassifierError, DataError
-from classifier.explain import NEIGHBOURS_PER_CLASS, NeighbourIndex
-from classifier.files import write_atomically
-from classifier.inference import Classifier
-from classifier.preprocessing import open_image, preprocess
+from classifier.core import datasets, manifest, settings, tasks
+from classifier.core.errors import ClassifierError, DataError
+from classifier.core.files import write_atomically
+from classifier.serve.domain import DomainCheck, Head, softmax, summarised_layers
+from classifier.serve.explain import NEIGHBOURS_PER_CLASS, NeighbourIndex
+from classifier.serve.inference import Classifier
+from classifier.serve.preprocessing import open_image, preprocess
+from classifier.train import outliers, synthetic
 
 # The share of realistic validation inputs the threshold rejects: below the issue's 2 %, so that a
 # new sample of real inputs stays under 2 % too.
@@ -176,7 +177,7 @@ def _outlier_source(arguments: tuple[tasks.Task, str, str, int, int]) -> np.ndar
 
 
 def outlier_images(task: tasks.Task, part: str, per_source: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Preprocessed outlier pictures of each source of a part ("tuning" or "held-out") of classifier/outliers.py.
+    """Preprocessed outlier pictures of each source of a part ("tuning" or "held-out") of classifier/train/outliers.py.
 
     Each source is made in a process of its own, on every core.
     """

@@ -1,7 +1,7 @@
 """The two architectures, as Keras Sequential models: the tutorial MLP and a widened tutorial CNN; and the number reader.
 
 Each builder takes the task, whose class count sets the output and whose `cnn` shape sets the CNN
-(classifier/tasks.py). With training.py, the only module that imports Keras.
+(classifier/core/tasks.py). With training.py, the only module that imports Keras.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from classifier import numbers, tasks
-from classifier.settings import IMAGE_SIZE
+from classifier.core import tasks
+from classifier.core.settings import IMAGE_SIZE
+from classifier.serve import numbers
 
 input_shape = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
@@ -79,7 +80,7 @@ BUILDERS = {"cnn": build_cnn, "mlp": build_mlp}
 
 
 def build_number_reader(task: tasks.Task) -> keras.Model:
-    """The number reader of a drawing task (classifier/numbers.py): a line of touching digits -> per-frame logits.
+    """The number reader of a drawing task (classifier/serve/numbers.py): a line of touching digits -> per-frame logits.
 
     Three convolution blocks shrink the (LINE_HEIGHT, LINE_WIDTH) line to one column of 96 features
     per FRAME_WIDTH columns; two 1-D convolutions along the line (each frame then sees about 1.5 digits'
@@ -111,7 +112,7 @@ def build_number_reader(task: tasks.Task) -> keras.Model:
     )
 
 
-# The layers whose output a learner is shown (classifier/explain.py), by Keras class: the activation
+# The layers whose output a learner is shown (classifier/serve/explain.py), by Keras class: the activation
 # after each convolution or the Dense(128) (after batch normalisation and ReLU), and each pooling.
 SHOWN_LAYERS = {"Activation": "activation", "MaxPooling2D": "pooling"}
 
@@ -125,7 +126,7 @@ def serving_model(model: keras.Model) -> keras.Model:
     """The model as it is served, with named outputs.
 
     "logits"; "features", what the last Dense layer reads (the penultimate layer's 128 activations,
-    which the domain check and the nearest training images use: classifier/domain.py, explain.py);
+    which the domain check and the nearest training images use: classifier/serve/domain.py, explain.py);
     and one "layer_NN_kind" output per shown layer (SHOWN_LAYERS), so that a learner can see every
     layer's activity for their own drawing.
     """

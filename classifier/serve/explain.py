@@ -3,14 +3,14 @@
 `Classifier.explain(image)` returns an `Explanation`. Everything runs on LiteRT with forward passes only:
 - `layers`: each convolution's feature maps (after batch normalisation and ReLU), each pooling, the
   hidden units, the logits and the calibrated probabilities, from the served model's named outputs
-  (classifier/models.py, serving_model);
+  (classifier/train/models.py, serving_model);
 - `saliency`: occlusion (Zeiler and Fergus 2014). A black square of PATCH x PATCH pixels is
   slid over the 28x28 input in steps of STRIDE; each pixel's importance is how much covering it lowers
   the predicted class's log-odds, averaged over the squares that cover it. All the covered copies go
   through the interpreter as one batch;
 - `neighbours`: the training images nearest to the input in the penultimate layer's feature space
   (Euclidean distance), from the model's `.neighbours.npz` (features of NEIGHBOUR_COUNT training
-  images as float16, with the images), made by classifier/calibration.py and listed in the manifest.
+  images as float16, with the images), made by classifier/train/calibration.py and listed in the manifest.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import manifest, settings
-from classifier.errors import ModelFileError
+from classifier.core import manifest, settings
+from classifier.core.errors import ModelFileError
 
 PATCH, STRIDE = 4, 3
 NEIGHBOURS_SHOWN = 6
@@ -56,7 +56,7 @@ class Neighbour:
 
 @dataclass(frozen=True)
 class Explanation:
-    prediction: object  # classifier.inference.Prediction
+    prediction: object  # classifier.core.types.Prediction
     layers: tuple[Layer, ...]
     saliency: np.ndarray  # (28, 28) float32, higher = more important for the predicted class
     neighbours: tuple[Neighbour, ...]

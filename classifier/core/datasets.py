@@ -1,6 +1,6 @@
 """The tasks' datasets (MNIST and Fashion-MNIST): where they come from, how they are checked, and how they are loaded.
 
-What a correct file is (its SHA-256) is part of each task's `Dataset` in classifier/tasks.py.
+What a correct file is (its SHA-256) is part of each task's `Dataset` in classifier/core/tasks.py.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import settings, tasks
-from classifier.errors import DataError
-from classifier.files import sha256, write_atomically
-from classifier.idx import encode_idx, parse_idx, read_idx
+from classifier.core import settings, tasks
+from classifier.core.errors import DataError
+from classifier.core.files import sha256, write_atomically
+from classifier.core.idx import encode_idx, parse_idx, read_idx
 
 FILE_NAMES = (
     "train-images-idx3-ubyte",

@@ -6,8 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from classifier import settings, tasks
-from classifier.errors import ModelFileError
+from classifier.core import settings, tasks
+from classifier.core.errors import ModelFileError
 
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
 # The metrics the pages show; a metrics file without them is damaged.
@@ -50,7 +50,7 @@ def load_metrics(task: str, model_kind: str, models_dir: Path | None = None) -> 
 
 # The README's model table sits between these two lines; `python -m classifier model-table --write` rewrites it.
 TABLE_START = (
-    "<!-- model-table: made by `python -m classifier model-table --write` from classifier/tasks.py and the metrics files -->"
+    "<!-- model-table: made by `python -m classifier model-table --write` from classifier/core/tasks.py and the metrics files -->"
 )
 TABLE_END = "<!-- /model-table -->"
 

@@ -1,0 +1,142 @@
+"""Handwriting styles MNIST has few of, drawn by code as pen strokes, and digits typed in handwriting typefaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from classifier.core import tasks
+from classifier.core.settings import CANVAS_SIZE
+from classifier.train.synthetic.strokes import LOW_RESOLUTION_SHARE, arc, low_resolution, pen_stroke
+from classifier.train.synthetic.typefaces import drawn_character, fonts
+
+
+def _frame(rng: np.random.Generator, size: int) -> tuple[float, float, float, float]:
+    """A random box for one digit on the canvas: left, top, width, height (the width 0.5-0.8 of the height)."""
+    height = rng.uniform(0.5, 0.85) * size
+    wide = rng.uniform(0.5, 0.8) * height
+    return rng.uniform(0.05 * size, 0.95 * size - wide), rng.uniform(0.05 * size, 0.95 * size - height), wide, height
+
+
+def _flagged_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 1 as much of Europe writes it: a long flag from the top, down and to the left, often on a foot."""
+    height = rng.uniform(0.5, 0.85) * size
+    middle, top = rng.uniform(0.35, 0.65) * size, rng.uniform(0.05 * size, 0.95 * size - height)
+    slant = rng.uniform(-0.15, 0.2) * height
+    peak, foot = (middle + slant / 2, top), (middle - slant / 2, top + height)
+    flag, angle = rng.uniform(0.35, 0.6) * height, np.deg2rad(rng.uniform(20, 50))
+    pen_stroke(draw, [(peak[0] - flag * np.cos(angle), peak[1] + flag * np.sin(angle)), peak, foot], width)
+    if rng.random() < 0.5:
+        base = rng.uniform(0.3, 0.5) * height
+        pen_stroke(draw, [(foot[0] - base / 2, foot[1]), (foot[0] + base / 2, foot[1])], width)
+
+
+def _crossed_seven(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 7 with a bar across its stem."""
+    left, top, wide, height = _frame(rng, size)
+    corner, end = (left + wide, top), (left + wide * rng.uniform(0.15, 0.45), top + height)
+    pen_stroke(draw, [(left, top + rng.uniform(0, 0.1) * height), corner, end], width)
+    along, half = rng.uniform(0.4, 0.6), rng.uniform(0.25, 0.4) * wide
+    x, y = corner[0] + (end[0] - corner[0]) * along, corner[1] + (end[1] - corner[1]) * along
+    pen_stroke(draw, [(x - half, y), (x + half, y)], width)
+
+
+def _open_four(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 4 with an open top: a short down stroke turning into the bar, and a separate stem."""
+    left, top, wide, height = _frame(rng, size)
+    bar = top + height * rng.uniform(0.5, 0.65)
+    stem = left + wide * rng.uniform(0.55, 0.75)
+    pen_stroke(draw, [(left + wide * rng.uniform(0.1, 0.35), top), (left, bar), (left + wide, bar)], width)
+    pen_stroke(draw, [(stem + wide * rng.uniform(0, 0.15), top + height * rng.uniform(0, 0.15)), (stem, top + height)], width)
+
+
+def _straight_nine(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 9 as a loop with a straight stem down from its right side."""
+    left, top, wide, height = _frame(rng, size)
+    loop = height * rng.uniform(0.35, 0.5)
+    centre = (left + wide / 2, top + loop / 2)
+    pen_stroke(draw, arc(centre, (wide / 2, loop / 2), 0, 360, 24), width)
+    pen_stroke(draw, [(left + wide, centre[1]), (left + wide * rng.uniform(0.75, 1.0), top + height)], width)
+
+
+def _looped_two(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 2 with a small loop where the diagonal meets the base."""
+    left, top, wide, height = _frame(rng, size)
+    head = arc((left + wide / 2, top + height * 0.25), (wide / 2, height * 0.25), 190, 370, 12)
+    corner = (left + wide * rng.uniform(0.05, 0.2), top + height * 0.9)
+    loop = arc((corner[0] + wide * 0.08, corner[1] - height * 0.05), (wide * 0.1, height * 0.08), 135, 495, 12)
+    pen_stroke(draw, [*head, corner, *loop, (left + wide, top + height * rng.uniform(0.88, 1.0))], width)
+
+
+def _eastern_arabic_seven(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
+    """A 7 as Arabic and Persian schools write it (٧): a V (no model trains on it: see ADAPTATION_STYLES)."""
+    left, top, wide, height = _frame(rng, size)
+    bottom = (left + wide * rng.uniform(0.4, 0.6), top + height)
+    tops = top + rng.uniform(0, 0.1, size=2) * height
+    pen_stroke(draw, [(left, tops[0]), bottom, (left + wide, tops[1])], width)
+
+
+# Handwriting styles MNIST (mostly American writers) has few of: style -> (digit, how it is drawn).
+# The digit models train on them (styled_digits).
+STYLES = {
+    "flagged-1": (1, _flagged_one),
+    "crossed-7": (7, _crossed_seven),
+    "open-4": (4, _open_four),
+    "straight-9": (9, _straight_nine),
+    "looped-2": (2, _looped_two),
+}
+
+
+# A style that no model trains on, so that "Adapt to my handwriting" has something to learn
+# (tests/test_adapt.py, bench/adapt.py): the Eastern Arabic 7, which the digit models misread, mostly as 4.
+# (A slashed 0 was the style until the CNN learned from typefaces that slash their zeros.)
+ADAPTATION_STYLES = {"eastern-arabic-7": (7, _eastern_arabic_seven)}
+
+
+def styled_digit(style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
+    """A digit in one of STYLES or ADAPTATION_STYLES, drawn with pen strokes of random size, place, slant and width.
+
+    Returns the drawing white on black, uint8.
+    """
+    _, draw_style = {**STYLES, **ADAPTATION_STYLES}[style]
+    picture = Image.new("L", (canvas_size, canvas_size))
+    width = round(rng.uniform(10, 26) * canvas_size / CANVAS_SIZE)
+    draw_style(ImageDraw.Draw(picture), rng, canvas_size, max(width, 1))
+    return np.asarray(picture)
+
+
+def typed_digit(digit: int, rng: np.random.Generator, fonts: list[Path]) -> np.ndarray:
+    """A digit typed in one of the fonts, at random size, place, tilt and stroke width, white on a black canvas (RGB)."""
+    return drawn_character(rng, str(digit), fonts)
+
+
+def styled_digits(task: tasks.Task, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` digits in writing styles MNIST lacks, preprocessed as the app does: uint8 images and their labels.
+
+    A third are drawn in STYLES (an equal share each), two thirds typed in the "tuning" fonts of
+    classifier/train/outliers.py (printed and handwriting typefaces); its "held-out" fonts stay out of
+    training so that bench/robustness.py can measure how well this generalises. LOW_RESOLUTION_SHARE
+    of them are then stored at low resolution and enlarged again (`low_resolution`).
+    """
+    from classifier.core.arrays import as_uint8
+    from classifier.serve.preprocessing import preprocess
+
+    rng = np.random.default_rng(seed)
+    typefaces = fonts("tuning")
+    styles = list(STYLES)
+    images, labels = [], []
+    for index in range(count):
+        if index % 3:
+            digit = int(rng.integers(10))
+            picture = typed_digit(digit, rng, typefaces)
+        else:
+            style = styles[(index // 3) % len(styles)]
+            digit = STYLES[style][0]
+            picture = styled_digit(style, rng)
+        if rng.random() < LOW_RESOLUTION_SHARE:
+            picture = low_resolution(picture, rng)
+        images.append(as_uint8(preprocess(task, picture)))
+        labels.append(digit)
+    return np.stack(images), np.asarray(labels, dtype=np.int32)
