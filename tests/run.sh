@@ -22,5 +22,6 @@ install_requirements requirements-dev.txt
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
 "$(dirname "$PYTHON")/lint-imports"  # the layer contracts in pyproject.toml
+bash scripts/check-pins.sh "$PYTHON"
 "$PYTHON" -m classifier fetch-data
 "$PYTHON" -m pytest "$@"
