@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +23,66 @@ from classifier.train import synthetic
 
 # Tests that use these fixtures read the full datasets from ./data (`python -m classifier fetch-data`).
 FULL_DATA_FIXTURES = {"mnist_test", "fashion_test"}
+# The Debian packages that tests may name in `needs_debian`: those tests/run.sh installs.
+DEBIAN_PACKAGES_FILE = Path(__file__).with_name("debian-packages.txt")
+# The browser tests drive Debian's Chromium, with a font for the Chinese pages.
+BROWSER_PACKAGES = ("chromium", "fonts-wqy-microhei")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that reads the full datasets `needs_data`, so that `-m "not needs_data"` runs without them."""
+    """Mark what each test needs from its fixtures: the full datasets, PostgreSQL, Chromium."""
     for item in items:
-        if FULL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        named = {value for value in params.values() if isinstance(value, str)}  # e.g. getfixturevalue(test_set)
+        if FULL_DATA_FIXTURES & (fixtures | named):
             item.add_marker(pytest.mark.needs_data)
+        if "postgres_url" in fixtures or params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.needs_postgres)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.needs_debian(*BROWSER_PACKAGES))
+
+
+@functools.cache
+def _listed_packages() -> frozenset[str]:
+    lines = DEBIAN_PACKAGES_FILE.read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def _installed(package: str) -> bool:
+    return subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True).stdout.endswith(
+        " installed"
+    )
+
+
+def _missing(item: pytest.Item) -> tuple[str, str] | None:
+    """What this test needs and this machine lacks, and the command that installs it; None if nothing is missing."""
+    packages = [package for marker in item.iter_markers("needs_debian") for package in marker.args]
+    if item.get_closest_marker("needs_postgres"):
+        packages.append("postgresql")
+    unlisted = sorted(set(packages) - _listed_packages())
+    if unlisted:
+        pytest.fail(f"{item.nodeid} needs Debian packages that {DEBIAN_PACKAGES_FILE.name} does not list: {', '.join(unlisted)}")
+    absent = sorted({package for package in packages if not _installed(package)})
+    if absent:
+        return f"the Debian packages {', '.join(absent)}", f"sudo apt-get install {' '.join(absent)}"
+    if item.get_closest_marker("needs_data") and not all(datasets.is_fetched(task.dataset) for task in tasks.all_tasks()):
+        return "the MNIST and Fashion-MNIST datasets in ./data", "python -m classifier fetch-data"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Outside CI, skip a test whose needs are missing and say how to install them; in CI (CI=true) fail it instead."""
+    missing = _missing(item)
+    if missing is None:
+        return
+    what, command = missing
+    message = f"needs {what}: `{command}` (or `bash tests/run.sh`, which installs everything)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI runs every test, and this one {message}", pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +108,6 @@ def fashion_cnn():
 @pytest.fixture(autouse=True, scope="session")
 def corrections_database(tmp_path_factory) -> str:
     """Tests store corrections in a database of their own, never in the user's data folder."""
-    import os
-
     from classifier.store.corrections import DATABASE_URL_ENV
 
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'corrections.sqlite'}"

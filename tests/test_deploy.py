@@ -11,7 +11,7 @@ from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
 from deploy.serve import cluster
 from harness import browser
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.needs_debian("nginx")]
 
 
 @pytest.fixture

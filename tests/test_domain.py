@@ -63,6 +63,7 @@ def test_scribbles_are_out_of_domain():
     assert np.mean(rejected) >= 0.8
 
 
+@pytest.mark.needs_debian("fonts-noto-color-emoji")
 @pytest.mark.parametrize("model_kind", settings.MODEL_KINDS)
 def test_pictures_of_everyday_objects_are_not_clothing(model_kind):
     rng = np.random.default_rng(13)

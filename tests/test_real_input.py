@@ -22,6 +22,15 @@ LOW_RESOLUTION_FLOOR = 0.97
 LOW_RESOLUTION_REJECTED = 0.05
 EMOJI_FLOOR = 0.9
 N = 400
+# The Debian packages of the held-out fonts (classifier/train/synthetic/typefaces.py, HELD_OUT_FONTS).
+HELD_OUT_FONT_PACKAGES = (
+    "fonts-humor-sans",
+    "fonts-breip",
+    "fonts-femkeklaver",
+    "fonts-freefont-ttf",
+    "fonts-klee",
+    "fonts-bwht",
+)
 
 
 def accuracy(classifier, task: str, pictures: list, labels: list[int]) -> float:
@@ -38,6 +47,7 @@ def test_the_digits_cnn_reads_the_flagged_1_the_crossed_7_and_other_styles(digit
 
 
 @pytest.mark.slow
+@pytest.mark.needs_debian(*HELD_OUT_FONT_PACKAGES)
 @pytest.mark.parametrize("model_kind", settings.MODEL_KINDS)
 def test_the_digit_models_read_digits_typed_in_fonts_they_never_trained_on(model_kind):
     rng = np.random.default_rng(22)
@@ -49,6 +59,7 @@ def test_the_digit_models_read_digits_typed_in_fonts_they_never_trained_on(model
 
 
 @pytest.mark.slow
+@pytest.mark.needs_debian(*HELD_OUT_FONT_PACKAGES)
 def test_the_digits_cnn_reads_digits_of_fonts_it_never_trained_on_redrawn_as_canvas_strokes(digits_cnn):
     rng = np.random.default_rng(25)
     fonts = typefaces.fonts("held-out")
@@ -58,6 +69,7 @@ def test_the_digits_cnn_reads_digits_of_fonts_it_never_trained_on_redrawn_as_can
 
 
 @pytest.mark.slow
+@pytest.mark.needs_data
 def test_the_digits_cnn_reads_test_digits_stored_at_low_resolution_and_calls_them_digits(digits_cnn):
     rng = np.random.default_rng(24)
     test = datasets.load_split("mnist", "test")
@@ -94,6 +106,7 @@ def test_every_handwriting_font_of_the_list_is_in_the_repository_and_types_digit
 
 
 @pytest.mark.slow
+@pytest.mark.needs_debian("fonts-noto-color-emoji")
 def test_the_clothing_cnn_reads_clothing_emoji_illustrations(fashion_cnn):
     rng = np.random.default_rng(23)
     emoji = [list(synthetic.CLOTHING_EMOJI)[i % len(synthetic.CLOTHING_EMOJI)] for i in range(N)]
