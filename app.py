@@ -32,8 +32,9 @@ figure.pixels figcaption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); ma
   div.inside-row.why, div.inside-row.layer { grid-template-columns: 1fr; gap: 0; }
 }
 </style>"""
-# On the Draw page the canvas's column is as wide as the canvas and its 1-pixel border (a third of a 1280-pixel
-# screen cut 40 pixels off it), and the answers go under the canvas when less than 300 pixels are left beside it.
+# On the Draw page the canvas's column is as wide as the canvas and its 1-pixel border (a column sized as a
+# share of the screen would cut the canvas off on narrower screens), and the answers go under the canvas when
+# less than 300 pixels are left beside it.
 CANVAS_COLUMN = CANVAS_SIZE + 2
 DRAWING_CSS = f"""<style>
 .st-key-drawing > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {{

@@ -8,7 +8,7 @@ classifier.train.synthetic.ADAPTATION_STYLES, a style no model trains on), which
 user corrects the first five the model gets wrong, then draws `--new` more 7s like that and as many
 open 4s (a style the models read well, and which the corrections must not turn into 7s). Reported per
 model, as the mean over users: the accuracy on the new V-shaped 7s and open 4s before and after adapting, the accuracy on MNIST
-digits before and after, and the time to fit and to adjust one answer. The goal (issue 14): at
+digits before and after, and the time to fit and to adjust one answer. The goal: at
 least 10 points more on the new drawings of the style, at most 0.2 point less on the MNIST test set.
 
 The ratio (classifier/serve/adapt.py, RATIO) is chosen here on validation data only: MNIST training

@@ -5,11 +5,11 @@ the test split, writes bench/results/read_numbers.json.
 
 Each number's digits are MNIST digits redrawn as canvas strokes on the Draw page's wide canvas
 (classifier.train.synthetic.canvas_number): once a random gap apart, once moved together until their
-strokes touch. The goals (issue 14): at least 95 % of whole numbers exactly right when the digits
+strokes touch. The goals: at least 95 % of whole numbers exactly right when the digits
 are apart, 85 % when they touch. The segmentation's constants (classifier/serve/numbers.py) were chosen
 with `--split validation`, which composes numbers from the validation part of MNIST's training
 digits; the figures reported come from the test digits. Also reported: the mean of the confidence the
-app shows for each number (the product of its digits') and its expected calibration error against
+app shows for each number (classifier.serve.numbers.Number) and its expected calibration error against
 whether the whole number was read right (15 bins).
 """
 

@@ -1,10 +1,10 @@
 """What a training step of a task's CNN costs, against other filter counts, measured in one run.
 
 Usage: python bench/training_cost.py [--task digits] [--against 48,96 ...] [--steps 60] [--images 6400].
-Trains each shape on the task's real, augmented training pipeline (classifier.training, on the first
+Trains each shape on the task's real, augmented training pipeline (classifier.train.training, on the first
 `--images` training images), the shapes taking turns for `--rounds` rounds so that a change in the
 machine's speed falls on all of them alike, and prints the milliseconds per step and each shape's cost
-against the task's own shape. The machines here vary by up to 1.5x from day to day; the ratio does not.
+against the task's own shape. The machine's speed varies from day to day; the ratio does not.
 """
 
 from __future__ import annotations

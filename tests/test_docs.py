@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
+from PIL import Image
+
+from tests.conftest import large_digit
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -93,3 +100,24 @@ def test_every_link_to_a_heading_finds_it(document):
             if fragment not in {anchor(heading) for heading in HEADING.findall(text)}:
                 missing.append(target)
     assert missing == []
+
+
+@pytest.mark.needs_data
+def test_the_readme_python_example_runs_on_drawn_digits_and_prints_what_it_names(tmp_path, mnist_test):
+    """The README's example, run as written in a fresh process, on a drawn 7 and a drawn 2026."""
+    (example,) = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    first = {label: int(np.flatnonzero(mnist_test.labels == label)[0]) for label in (7, 2, 0, 6)}
+    Image.fromarray(large_digit(mnist_test.images[first[7]])).save(tmp_path / "seven.png")
+    number = np.hstack([large_digit(mnist_test.images[first[digit]]) for digit in (2, 0, 2, 6)])
+    Image.fromarray(number).save(tmp_path / "2026.png")
+    output = subprocess.run(
+        [sys.executable, "-c", example],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout.splitlines()
+    assert output[0].startswith("7 ") and output[0].endswith(" True")
+    assert output[2].startswith("2026 ")

@@ -108,7 +108,8 @@ def _layers(explanation: Explanation) -> str:
 
 
 def _one_model(explanation: Explanation) -> None:
-    """One model's inside view as one block of HTML: a stroke then sends the browser one element, not forty."""
+    """One model's inside view as one block of HTML: a stroke then sends the browser one element, not one per picture
+    and text."""
     st.html(_why_and_alike(explanation) + _layers(explanation))
 
 

@@ -28,9 +28,9 @@ def return_freed_memory() -> None:
 
     By default glibc raises this threshold to the size of each large block freed (up to 32 MB), so that
     later blocks of that size (a batch of test images, a canvas, a chart's rows) are carved from the
-    heap, whose freed gaps the process keeps. After Draw, Upload, the curves and the explorer, the app held
-    262-280 MB by default (three runs) and 246-249 MB with this setting (six runs). Elsewhere than glibc (macOS,
-    musl) it does nothing.
+    heap, whose freed gaps the process keeps. With this setting the app holds less memory after visiting every
+    page, and about the same from one run to the next (docs/experiments.md, "Memory"). Elsewhere than glibc
+    (macOS, musl) it does nothing.
     """
     try:
         libc = ctypes.CDLL("libc.so.6")

@@ -111,7 +111,7 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
     """The prediction, its confidence and the ten probabilities of one model."""
     st.subheader(model_kind.upper())
     # The container's key gives it the CSS class that keeps the two side by side on a phone (app.py). The
-    # confidence gets the wider column: with both models on a laptop, "100.0 %" in half of it was cut short.
+    # confidence gets the wider column: with both models on a laptop, half of it would cut "100.0 %" short.
     prediction_column, confidence_column = st.container(key=f"answer-{model_kind}").columns([2, 3])
     # An answer for a digit is a prediction; for anything else it is only a guess.
     prediction_column.metric(_("Prediction") if prediction.in_domain else _("Best guess"), prediction.class_name)

@@ -10,7 +10,8 @@ from classifier.core.errors import ModelFileError
 from classifier.core.files import sha256, write_atomically
 
 # The files one trained model is shipped as: the Keras model, its LiteRT twin, what training wrote,
-# its calibration and domain check (classifier/serve/domain.py) and its nearest-neighbour index (explain.py).
+# its calibration and domain check (classifier/serve/domain.py) and its nearest-neighbour index
+# (classifier/serve/explain.py).
 SUFFIXES = (".keras", ".tflite", ".history.csv", ".metrics.json", ".domain.npz", ".neighbours.npz")
 
 

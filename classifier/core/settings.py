@@ -14,7 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # The side of the square images every model reads.
 IMAGE_SIZE = 28
-# The side of the square drawing canvas, in screen pixels (the app's and the synthetic drawings').
+# The side of the square drawing canvas, in screen pixels: the app's, and that of the synthetic drawings
+# that test and benchmark the models (training draws smaller ones: synthetic.TRAINING_CANVAS).
 CANVAS_SIZE = 280
 # The wide canvas for writing a number of several digits (width, height), in screen pixels.
 NUMBER_CANVAS = (700, 240)

@@ -114,32 +114,20 @@ DIGITS = Task(
     class_names=tuple(str(digit) for digit in range(10)),
     input_kind="drawing",
     working_size=160,
-    # One convolution per block. With dropout 0.25 after the blocks and 0.4 after the Dense(128),
-    # training accuracy (98.0 % on augmented digits) stayed below validation accuracy (99.2 %); with
-    # 0.1 and 0.3 the model fits better in 18 epochs instead of 22. With the 201 handwriting typefaces
-    # to learn as well, 48 and 96 filters instead of 32 and 64: validation accuracy 99.36 % with either,
-    # held-out typefaces 98.4 % against 98.0 %; a training step costs 1.4 times as much (14.6 minutes
-    # in `fit`). With 32 and 64 filters and 0.05 and 0.2 dropout: validation 99.28 %. A third block
-    # (128 filters, on 7x7 maps) and 24 filters in the first: validation 99.40 % (test 99.53 %, against
-    # 99.36 and 99.43 %), and a training step costs 0.77 times as much as with 48 and 96
-    # (bench/training_cost.py). With 32 filters in the first block: validation 99.50 %, but a step cost
-    # 1.8 times as much as with 24 (152 against 84 ms in one run): 30 minutes in `fit`, over the limit.
+    # One convolution per block. Three blocks: the third (128 filters, on 7x7 maps) sees nearly the whole
+    # digit, and 24 filters in the first keep a training step cheaper than two blocks of 48 and 96 while
+    # reading better; 32 in the first read a little better still but made training too slow for its time
+    # limit (bench/training_cost.py compares steps). Dropout 0.1 and 0.3: with more, training accuracy on
+    # the augmented digits stayed below validation accuracy. The shapes tried: docs/experiments.md, "The
+    # digits CNN with three convolution blocks" and "How the first shapes were chosen".
     cnn=CnnShape(filters=(24, 96, 128), convolutions_per_block=1, block_dropout=0.1, head_dropout=0.3),
     # Three tenths drawn versions (a fifth of them stored at low resolution); three twentieths each
     # thicker or thinner strokes of a slightly turned (up to 9 degrees), zoomed or shifted digit; the
     # rest the digit as it is. Then 12 % of each batch becomes digits in other writing styles and
-    # fonts. 24 epochs instead of 18 make up for them (with 20: validation accuracy 99.30 %, against
-    # 99.40 % before the low-resolution digits and the handwriting fonts). Tried on 2026-12-03 and not
-    # shipped (README, "Real input"): a quarter of the styled digits typed and then redrawn with a round
-    # brush (synthetic.stroked), validation 99.54 and 99.42 % in two runs, canvas-like validation
-    # digits 98.49 and 98.51 % (15,000) against 98.59 %; with 0.45 drawn as well, 99.46 and 98.59 %
-    # (test 99.44 %); with two redrawn versions of each digit, 99.46 and 98.50 %.
-    # The MLP has 24 % styled digits instead of 12 (2026-12-04): validation 98.42 -> 98.48 %, digits typed
-    # in held-out fonts 95.6 -> 96.6 % and stored at low resolution 93.7 -> 95.5 %, canvas-like validation
-    # digits 97.1 -> 96.9 % (3,000, 1,000 and 4,000 inputs). The CNN with 24 %: validation 99.40 -> 99.32 %,
-    # held-out fonts 98.7 -> 98.6 %, canvas-like 98.8 -> 98.8 %; not shipped. The MLP with 24 % and thicker
-    # strokes (dilations of one or two 3x3 steps): validation loss 0.0666 against 0.0636, held-out fonts
-    # 96.4 %; not shipped.
+    # fonts, 24 % for the MLP: twice the share taught the MLP the held-out fonts, which it read worst of
+    # all, and taught the CNN nothing. 24 epochs make up for the styled and low-resolution digits.
+    # Tried and not shipped (fonts redrawn as strokes, more drawn digits, a larger styled share for the
+    # CNN, thicker strokes for the MLP): docs/experiments.md.
     augmentation=Augmentation(
         rotation=0.025,
         zoom=0.08,
@@ -152,13 +140,10 @@ DIGITS = Task(
     ),
     epochs={"cnn": 24, "mlp": 60},
     goals={"cnn": 0.995, "mlp": 0.983},
-    # On augmented digits the MLP's 128 units underfit (training accuracy 95.7 % against 98.5 % on
-    # validation with 0.2). On the validation split, 0.1 against 0.2 and 0.0: accuracy 98.46 / 98.46 /
-    # 98.12 %, loss 0.0653 / 0.0664 / 0.0712, canvas-like validation digits 96.5 / 96.4 / 96.5 %.
-    # With the handwriting typefaces as well, 128 units still underfit (training 96.5 %, validation
-    # 98.42 %, loss 0.0671); 192 and 256 units (2026-12-03, 60 epochs each): validation 98.38 and
-    # 98.42 %, loss 0.0684 and 0.0595, training 97.1 and 97.5 %; with 256 `train` took 16.7 minutes
-    # (10.1 in `fit`) on a day when 192 took 16.5 and the machine ran about half as fast as on 2026-12-02.
+    # 256 hidden units: 128 underfit the augmented digits and the handwriting typefaces (training
+    # accuracy below validation accuracy), and 256 gave a lower validation loss than 192. Dropout 0.1: a
+    # lower validation loss than 0.0 or 0.2. docs/experiments.md, "The digits MLP with 256 hidden units"
+    # and "The digits MLP's dropout".
     mlp_units=256,
     mlp_dropout=0.1,
     references={"cnn": "98.11 % (tutorial, seed 002)"},
@@ -181,14 +166,12 @@ FASHION = Task(
     input_kind="photo",
     working_size=512,
     # Clothing needs more capacity than digits: two 3x3 convolutions per block, 24 and 48 filters.
-    # 13 epochs: 8.9 minutes in `fit`, 16.4 for the whole `train` command, alone on 2 cores (2026-12-02).
     cnn=CnnShape(filters=(24, 48), convolutions_per_block=2, block_dropout=0.15, head_dropout=0.3),
-    # Preprocessing centres every item, so mirroring (half the images) is the only change. With shifts
-    # as well, the CNN under-fitted: 90.5 % training accuracy after 18 epochs. A fifth of the items
-    # redrawn as product photos or illustrations (drawn_fraction=0.2) cost 0.2 points of test
-    # accuracy, below the 93.5 % floor for PNG files, for 3 points on clothing emoji: not shipped (README).
-    # The MLP learns no illustrations: with 8 % of each batch, validation 89.82 -> 89.38 % and test
-    # 89.46 %, under its 89.5 % goal (2026-12-04), and it reads about half of them either way.
+    # Preprocessing centres every item, so mirroring (half the images) is the only change: with shifts
+    # as well, the CNN underfit. No items are redrawn as product photos or illustrations: a fifth of
+    # them put the CNN's test accuracy under its goal. The MLP learns no illustrations: they put it
+    # under its goal too, and it reads about half of them either way. docs/experiments.md, "A fifth of
+    # the clothing items redrawn" and "Clothing illustrations for the clothing MLP".
     augmentation=Augmentation(mirror=True, changed_fraction=0.5, styled_fraction=0.08, mlp_styled_fraction=0.0),
     epochs={"cnn": 13, "mlp": 50},
     goals={"cnn": 0.935, "mlp": 0.895},

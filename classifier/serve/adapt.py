@@ -21,7 +21,7 @@ import numpy as np
 # How much nearer than every training image an example must be to count. Chosen in bench/adapt.py on
 # validation data (MNIST training digits held out of training, and validation users of their own seeds):
 # the largest ratio that costs no validation user of either digit model more than 0.2 point on those digits
-# (1.1 until the digits MLP had 256 hidden units, which lost 0.26 point for its worst validation user at 1.1).
+# (at 1.1 the digits MLP's worst validation user loses more: docs/experiments.md, "Adaptation ratio").
 RATIO = 1.0
 # At most this many of the nearest examples vote.
 VOTERS = 3

@@ -54,7 +54,8 @@ def head_inputs(outputs: Mapping[str, np.ndarray], layers: tuple[str, ...]) -> n
 
     The penultimate features say what the model thinks it sees; the layer summaries say how much each
     pattern it learned (a stroke's edge, a curve) fired, which tells letters and scribbles from digits
-    better than the features alone (bench/domain.py; README).
+    better than the features alone (bench/domain.py; docs/experiments.md, "The domain check reads the CNN's
+    pooling layers too").
     """
     logits = outputs["logits"]
     parts = [outputs["features"], logits, log_sum_exp(logits)[:, None]]

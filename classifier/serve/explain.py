@@ -9,8 +9,9 @@
   the predicted class's log-odds, averaged over the squares that cover it. All the covered copies go
   through the interpreter as one batch;
 - `neighbours`: the training images nearest to the input in the penultimate layer's feature space
-  (Euclidean distance), from the model's `.neighbours.npz` (features of NEIGHBOUR_COUNT training
-  images as float16, with the images), made by classifier/train/calibration.py and listed in the manifest.
+  (Euclidean distance), from the model's `.neighbours.npz` (features of NEIGHBOURS_PER_CLASS training
+  images of each class as float16, with the images), made by classifier/train/calibration.py and listed in
+  the manifest.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import numpy as np
 from classifier.core import manifest, settings
 from classifier.core.errors import ModelFileError
 
+# The why-map's square and its step: a 4x4 square passed the deletion test best for its cost, and steps of 3
+# need half the passes of steps of 2 (bench/why_map.py; docs/experiments.md, "The why-map's square").
 PATCH, STRIDE = 4, 3
 NEIGHBOURS_SHOWN = 6
 # Training images per class kept for the nearest-neighbour search: features float16 + 28x28 uint8
@@ -101,7 +104,7 @@ def occlusion_saliency(logits_of: Callable[[np.ndarray], np.ndarray], image28: n
 class NeighbourIndex:
     """Features (float16) of some training images, with the images and labels, for the nearest-neighbour search."""
 
-    features: np.ndarray  # (N, 128) float16
+    features: np.ndarray  # (N, features) float16
     images: np.ndarray  # (N, 28, 28) uint8
     labels: np.ndarray  # (N,) uint8
 

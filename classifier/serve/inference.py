@@ -23,7 +23,8 @@ from classifier.serve import adapt, domain, explain, numbers
 from classifier.serve.preprocessing import decoded, empty_named, preprocess
 
 # Batches are run through an interpreter sized for this many images at a time. Its working memory grows
-# with it: with 32, the app held 11 MB more (bench/speed.py), and `explain()` took no longer with 16.
+# with it, and 16 keeps the app's memory lower than 32 at the same `explain()` time (bench/speed.py;
+# docs/experiments.md, "Batch interpreters run 16 images at a time").
 BATCH_CHUNK = 16
 # What a served model gives for each image (classifier.train.models.serving_model): the class scores
 # before softmax, and the penultimate layer's activations.

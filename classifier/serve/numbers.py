@@ -69,9 +69,9 @@ SEAM_STRAIGHTNESS = 0.1
 # Each cut is chosen among CUT_TRIES seams within CUT_SEARCH heights of the reader's estimate, by the
 # chosen model's log-probability of the reader's digits on both sides plus DOMAIN_WEIGHT times their
 # domain scores (so that a digit keeps none of its neighbour's strokes). Chosen, like the constants
-# above, on validation numbers: the model agreed with the first number reader on 80.5 % of touching
-# digits' pictures with the estimates alone, 95.6 % with these cuts; numbers with a digit out of domain,
-# 33.5 -> 17.5 % (with the shipped reader: 94.9 % and 18.5 %).
+# above, on validation numbers: with these cuts the model agrees with the number reader on far more
+# touching digits' pictures than with the estimates alone, and far fewer numbers hold a digit out of
+# domain (docs/experiments.md, "Cutting along seams").
 CUT_SEARCH, CUT_TRIES, DOMAIN_WEIGHT = 0.3, 7, 0.1
 # Ink within this many pixels of a digit's strokes (its anti-aliased edge) belongs to it.
 EDGE = 2

@@ -2,7 +2,7 @@
 
 SQLite by default (a file in the data folder), PostgreSQL when the database URL says so
 (`postgresql+psycopg://user:password@host:port/name`), through SQLAlchemy 2. The schema is made and
-upgraded by the Alembic migrations in classifier/migrations/ when a store is opened. Nothing is
+upgraded by the Alembic migrations in classifier/store/migrations/ when a store is opened. Nothing is
 stored until a user confirms or corrects an answer; rows carry an anonymous per-session id, never
 anything personal. Every database failure is raised as StoreError with a message for the user.
 """
@@ -49,7 +49,8 @@ TIMEOUT = 10
 
 
 # The corrections table as the queries see it; the migrations, not this, make it. SQLAlchemy's Core, not
-# its ORM: the ORM (and Alembic, which the store imports only to migrate) cost a served app 17 MB.
+# its ORM: the ORM (and Alembic, which the store imports only to migrate) would add 17 MB to a served app
+# (docs/experiments.md, "Memory").
 CORRECTIONS = Table(
     "corrections",
     MetaData(),

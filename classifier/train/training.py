@@ -1,6 +1,7 @@
 """Training: data augmentation, the training loop, and the files a trained model is shipped as.
 
-With models.py, the only module that imports TensorFlow and Keras, and only inside its functions.
+With models.py, the only module of the package that imports Keras and TensorFlow; this one imports them only inside
+its functions.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from classifier.serve.evaluation import confusion_matrix
 BATCH_SIZE = 128
 LEARNING_RATE = 1e-3
 # The number reader (classifier/serve/numbers.py) learns from this many lines made of training digits, for
-# this many epochs, in batches this large, from this learning rate (then cosine decay): 19 minutes on
-# this 2-core CPU, making the lines included. It is checked on a tenth as many lines of validation digits.
+# this many epochs, in batches this large, from this learning rate (then cosine decay), which keeps its
+# training on a 2-core CPU under half an hour (docs/experiments.md, "Number reading"). It is checked on a
+# tenth as many lines of validation digits.
 NUMBER_LINES, NUMBER_READER_EPOCHS, NUMBER_READER_BATCH, NUMBER_READER_RATE = 30_000, 6, 64, 2e-3
 
 
@@ -236,7 +238,7 @@ def train_number_reader(
     images, labels = training.images, training.labels
     share = task.augmentation.styled_fraction
     if share:
-        # Digits in the writing styles MNIST lacks, in the share the task's models learn them in.
+        # Digits in the writing styles MNIST lacks, in the share the task's CNN learns them in.
         styled, styled_labels = styled_digits(task, round(share / (1 - share) * len(labels)), seed + 5)
         images, labels = np.concatenate([images, styled]), np.concatenate([labels, styled_labels])
     rng = np.random.default_rng(seed)

@@ -32,7 +32,7 @@ def photo_clothing(item28: np.ndarray, rng: np.random.Generator) -> bytes:
 
 
 # Sensor noise is a random window of one fixed field of Gaussian noise (wrapping round for larger pictures):
-# drawing fresh noise for every picture was most of the time a product photo took to make (20 ms, now 8.8).
+# drawing fresh noise for every picture would be most of the time a product photo takes to make.
 NOISE_FIELD, NOISE_LEVEL = 512, 2.0
 
 

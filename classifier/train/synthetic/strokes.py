@@ -18,7 +18,8 @@ LOW_RESOLUTION_SHARE = 0.2
 
 
 # Training draws its digits on a canvas this many pixels wide: faster than the app's CANVAS_SIZE, and no worse
-# to learn from (README, "Real input": drawn on 280 pixels, the CNN read fewer canvas-like validation digits).
+# to learn from, as small drawings are the harder lesson (docs/experiments.md, "Training strokes drawn on the
+# app's 280-pixel canvas").
 TRAINING_CANVAS = 112
 
 

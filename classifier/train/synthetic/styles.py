@@ -91,7 +91,7 @@ STYLES = {
 
 # A style that no model trains on, so that "Adapt to my handwriting" has something to learn
 # (tests/test_adapt.py, bench/adapt.py): the Eastern Arabic 7, which the digit models misread, mostly as 4.
-# (A slashed 0 was the style until the CNN learned from typefaces that slash their zeros.)
+# Not a slashed 0: the digit CNN learns that from the handwriting typefaces that slash their zeros.
 ADAPTATION_STYLES = {"eastern-arabic-7": (7, _eastern_arabic_seven)}
 
 
