@@ -23,8 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import datasets, load_classifier, settings, synthetic
-from classifier.preprocessing import preprocess
+from classifier import load_classifier
+from classifier.core import datasets, settings
+from classifier.serve.preprocessing import preprocess
+from classifier.train import synthetic
 
 ROOT = settings.PROJECT_ROOT
 
@@ -114,7 +116,7 @@ def running_app() -> dict:
     """
     import tempfile
 
-    from classifier.store import DATABASE_URL_ENV, CorrectionStore
+    from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
     from harness import browser
 
     with tempfile.TemporaryDirectory() as folder, browser.chromium() as chromium:

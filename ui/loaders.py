@@ -40,6 +40,7 @@ def return_freed_memory() -> None:
 
 
 def _warm_up() -> None:
+    import altair  # noqa: F401  the charts (ui/charts.py), a fifth of a second to import
     import pandas  # noqa: F401  Streamlit sends a chart's rows through pandas and PyArrow
     import pyarrow  # noqa: F401
 
@@ -53,7 +54,7 @@ def _warm_up() -> None:
 
 @functools.cache
 def warm_up_in_background() -> None:
-    """Import what an answer needs (the engine, pandas and PyArrow for its chart, SQLAlchemy) in a thread, once per process.
+    """Import what an answer needs (the engine, Altair, pandas and PyArrow, SQLAlchemy) in a thread, once per process.
 
     Called when the Draw page has been sent: the first visitor's browser is then still building the
     canvas, and they are drawing, instead of waiting on most of a second of imports before the page

@@ -23,9 +23,9 @@ from classifier.serve import adapt, domain, explain, numbers
 from classifier.serve.preprocessing import decoded, empty_named, preprocess
 
 # Batches are run through an interpreter sized for this many images at a time. Its working memory grows
-# with it, and 16 keeps the app's memory lower than 32 at the same `explain()` time (bench/speed.py;
-# docs/experiments.md, "Batch interpreters run 16 images at a time").
-BATCH_CHUNK = 16
+# with it; `explain()` (about 34 squares on ink) and a whole test set take no longer in chunks of 8 than
+# of 16 or 32, so the smallest keeps the most memory free (docs/experiments.md, "Batch interpreters").
+BATCH_CHUNK = 8
 # What a served model gives for each image (classifier.train.models.serving_model): the class scores
 # before softmax, and the penultimate layer's activations.
 OUTPUTS = ("logits", "features")
