@@ -16,8 +16,9 @@ from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
 from classifier.train import synthetic
 from tests.conftest import ADAPTATION_DIGIT, ADAPTATION_STYLE, large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY
-from ui.corrections import SESSION_ID_KEY, get_store
+from ui.corrections import get_store
 from ui.i18n import per_language
+from ui.visitor import ID_KEY as VISITOR_ID_KEY
 
 TIMEOUT = 120
 
@@ -207,7 +208,7 @@ def test_a_number_written_on_the_wide_canvas_is_read_digit_by_digit(mnist_test):
 def test_a_correction_is_stored_only_when_asked_and_found_on_the_handwriting_page_after_a_restart(mnist_test):
     get_store.clear()
     at = app()
-    mine = at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
+    mine = at.session_state[VISITOR_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = large_digit(mnist_test.images[3])
     at.run()
     assert CorrectionStore().corrections("digits", mine) == []
@@ -218,7 +219,7 @@ def test_a_correction_is_stored_only_when_asked_and_found_on_the_handwriting_pag
     # A new app process: the cached store is gone, the database is not.
     get_store.clear()
     again = app()
-    again.session_state[SESSION_ID_KEY] = mine
+    again.session_state[VISITOR_ID_KEY] = mine
     again.run()
     again.switch_page("views/handwriting.py").run()
     assert not again.exception
@@ -262,7 +263,7 @@ def test_adapting_to_my_handwriting_reads_a_style_i_corrected_and_says_so(digits
     )
     get_store.clear()
     at = app()
-    at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
+    at.session_state[VISITOR_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = first
     at.run()
     at.selectbox(key=per_language("right_label")).set_value(digit).run()
@@ -284,7 +285,7 @@ def test_one_digit_of_a_number_is_corrected_and_stored_with_its_own_image(mnist_
     drawing = synthetic.canvas_number([mnist_test.images[i] for i in (0, 1, 2)], rng)
     get_store.clear()
     at = app()
-    mine = at.session_state[SESSION_ID_KEY] = uuid.uuid4().hex
+    mine = at.session_state[VISITOR_ID_KEY] = uuid.uuid4().hex
     at.session_state[INJECTED_DRAWING_KEY] = drawing
     at.run()
     at.segmented_control(key="writing").set_value("A number").run()

@@ -214,6 +214,32 @@ def test_the_explorer_page_shows_images_and_charts(server, page):
     browser.screenshot(page, "explorer")
 
 
+def test_my_drawings_stay_mine_after_a_reload_and_delete_removes_them(server, chromium):
+    """The anonymous id lives in a cookie from the first stored drawing: a reload is a new session with the same id."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    stranger = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(server)
+        browser.draw(page, "7")
+        assert browser.wait_for_prediction(page, "7")[:1] == ["7"]
+        page.get_by_role("button", name="Yes, it is 7").click()
+        page.get_by_text("Saved as 7").first.wait_for(timeout=30_000)
+        assert "draw_it_visitor" in [cookie["name"] for cookie in context.cookies()]
+        page.reload()
+        page.goto(f"{server}/handwriting")
+        page.get_by_text("CNN on these 1 drawings").wait_for(timeout=60_000)
+        other = stranger.new_page()
+        other.goto(f"{server}/handwriting")
+        other.get_by_text("Nothing is stored yet").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Delete my drawings").click()
+        page.get_by_text("Deleted 1 of your drawings.").wait_for(timeout=30_000)
+        assert browser.exceptions_on(page) == 0 and browser.exceptions_on(other) == 0
+    finally:
+        context.close()
+        stranger.close()
+
+
 def test_four_users_drawing_at_once_each_see_their_own_digit(server, chromium):
     digits = ["1", "0", "7", "4"]
     with browser.users_drawing(chromium, server, digits) as (pages, seen):

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 import numpy as np
 import streamlit as st
 
 from classifier import Classifier, ClassifierError, Prediction
+from classifier.core.arrays import as_uint8
 from classifier.core.errors import StoreError
 from classifier.serve.adapt import Adapter
 from classifier.store.corrections import Correction, CorrectionStore
 from ui.i18n import _, class_names, per_language
+from ui.visitor import is_returning, keep_visitor_id, visitor_id
 
-SESSION_ID_KEY = "anonymous_session_id"
-# The drawings this session stored, by a digest of their 28x28 image: each is stored once.
+# The drawings this visitor stored, by a digest of their 28x28 image: each is stored once.
 SAVED_KEY = "saved_drawings"
-# Each model's adapter to this session's drawings, with the SAVED_KEY keys of the drawings it was made from.
+# The tasks whose stored drawings this session has read into SAVED_KEY (a returning visitor's, once a task).
+READ_KEY = "saved_drawings_read"
+# Each model's adapter to this visitor's drawings, with the SAVED_KEY keys of the drawings it was made from.
 ADAPTERS_KEY = "adapters"
 
 
@@ -30,9 +32,27 @@ def get_store() -> CorrectionStore:
     return CorrectionStore()
 
 
-def session_id() -> str:
-    """An anonymous id for this browser session: random, never linked to a person."""
-    return st.session_state.setdefault(SESSION_ID_KEY, uuid.uuid4().hex)
+def digest(image28: np.ndarray) -> str:
+    """The key of a drawing in SAVED_KEY: a digest of its 28x28 image as the store keeps it (uint8)."""
+    return hashlib.sha256(as_uint8(np.asarray(image28)).tobytes()).hexdigest()
+
+
+def saved_drawings(task: str) -> dict[str, int]:
+    """The drawings this visitor stored, {digest: label}; a returning visitor's stored ones are read once a session.
+
+    So after a reload, a drawing stored before still shows "Saved" and adapting still uses it. When the
+    store cannot be read, the session goes on with what it stored itself (the pages that list drawings say why).
+    """
+    saved = st.session_state.setdefault(SAVED_KEY, {})
+    read = st.session_state.setdefault(READ_KEY, set())
+    if task not in read and is_returning():
+        try:
+            stored = get_store().corrections(task, visitor_id(), drawings=False)
+        except StoreError:
+            return saved
+        read.add(task)
+        saved.update({digest(correction.image28): correction.label for correction in stored})
+    return saved
 
 
 def _store(correction: Correction) -> bool:
@@ -41,6 +61,7 @@ def _store(correction: Correction) -> bool:
     except StoreError as error:
         st.error(_("Could not save it: {error}").format(error=error), icon=":material/database:")
         return False
+    keep_visitor_id()
     return True
 
 
@@ -49,17 +70,17 @@ def _saved(label: str) -> None:
 
 
 def my_adapter(classifier: Classifier) -> Adapter | None:
-    """An adapter from the drawings this session stored (classifier/serve/adapt.py), made again only when they change.
+    """An adapter from the drawings this visitor stored (classifier/serve/adapt.py), made again only when they change.
 
     None when there are none yet, or when they cannot be read (the page then says why and answers unadapted).
     """
-    saved = tuple(st.session_state.setdefault(SAVED_KEY, {}))
+    saved = tuple(saved_drawings(classifier.task))
     if not saved:
         return None
     cache = st.session_state.setdefault(ADAPTERS_KEY, {})
     if cache.get(classifier.model_kind, (None, None))[0] != saved:
         try:
-            mine = get_store().corrections(classifier.task, session_id(), drawings=False)
+            mine = get_store().corrections(classifier.task, visitor_id(), drawings=False)
             adapter = (
                 classifier.adapter(
                     np.stack([correction.image28 for correction in mine]), [correction.label for correction in mine]
@@ -77,15 +98,15 @@ def my_adapter(classifier: Classifier) -> Adapter | None:
 def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.ndarray | None) -> None:
     """Ask whether the answer is right; store the drawing only when the user confirms or corrects it."""
     names = class_names(classifier.class_names)
-    key = hashlib.sha256(prediction.image28.tobytes()).hexdigest()
-    saved = st.session_state.setdefault(SAVED_KEY, {})
+    key = digest(prediction.image28)
+    saved = saved_drawings(classifier.task)
     if key in saved:
         _saved(names[saved[key]])
         return
     st.caption(
         _(
             "Is the answer right? Nothing is stored until you press a button. Then the 28x28 image, your drawing, "
-            "the model's answer and the right one are kept with an anonymous id for this browser session, nothing else."
+            "the model's answer and the right one are kept with an anonymous id that this browser keeps, nothing else."
         )
     )
     confirm_column, correct_column = st.columns(2)
@@ -106,7 +127,7 @@ def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.n
     if label is None:
         return
     correction = Correction(
-        session_id(),
+        visitor_id(),
         classifier.task,
         classifier.model_kind,
         classifier.digest,

@@ -86,7 +86,7 @@ def controls() -> Controls:
             value=False,
             key="adapt",
             help=_(
-                "Uses the drawings you confirmed or corrected in this session: a new drawing that the network finds "
+                "Uses the drawings you confirmed or corrected in this browser: a new drawing that the network finds "
                 "more like one of yours than like any of its training images gets the answer you gave that one."
             ),
         )

@@ -12,10 +12,11 @@ from classifier.core.settings import MODEL_KINDS
 from classifier.serve.evaluation import confusion_matrix
 from classifier.store.corrections import export_zip
 from ui.charts import confusion_chart
-from ui.corrections import SAVED_KEY, get_store, session_id
+from ui.corrections import SAVED_KEY, get_store
 from ui.i18n import _, class_names
 from ui.loaders import get_classifier, get_metrics
 from ui.pictures import grey28, pixel_figures
+from ui.visitor import visitor_id
 
 TASK = tasks.get("digits")
 # The gallery shows the newest drawings, at most this many.
@@ -43,7 +44,7 @@ whose = st.sidebar.segmented_control(
 )
 try:
     store = get_store()
-    stored = store.corrections(TASK.name, session_id() if whose != "everyone" else None, drawings=False)
+    stored = store.corrections(TASK.name, visitor_id() if whose != "everyone" else None, drawings=False)
 except StoreError as error:
     st.error(_("The stored drawings cannot be shown: {error}").format(error=error), icon=":material/database:")
     st.stop()
@@ -102,7 +103,7 @@ export_column.download_button(
 )
 if delete_column.button(_("Delete my drawings"), icon=":material/delete:", key="delete_mine"):
     try:
-        deleted = store.delete_session(session_id())
+        deleted = store.delete_session(visitor_id())
     except StoreError as error:
         st.error(str(error))
     else:

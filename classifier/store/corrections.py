@@ -3,8 +3,9 @@
 SQLite by default (a file in the data folder), PostgreSQL when the database URL says so
 (`postgresql+psycopg://user:password@host:port/name`), through SQLAlchemy 2. The schema is made and
 upgraded by the Alembic migrations in classifier/store/migrations/ when a store is opened. Nothing is
-stored until a user confirms or corrects an answer; rows carry an anonymous per-session id, never
-anything personal. Every database failure is raised as StoreError with a message for the user.
+stored until a user confirms or corrects an answer; rows carry an anonymous visitor id (random; the
+app keeps it in a browser cookie), never anything personal. Every database failure is raised as
+StoreError with a message for the user.
 """
 
 from __future__ import annotations
