@@ -57,5 +57,6 @@ st.navigation(
         st.Page("views/curves.py", title=_("Training curves"), icon=":material/show_chart:"),
         st.Page("views/explorer.py", title=_("Test-set explorer"), icon=":material/grid_view:"),
         st.Page("views/handwriting.py", title=_("Your handwriting"), icon=":material/gesture:"),
+        st.Page("views/train.py", title=_("Train your own"), icon=":material/model_training:"),
     ]
 ).run()

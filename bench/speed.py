@@ -116,7 +116,8 @@ def running_app() -> dict:
     """
     import tempfile
 
-    from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
+    from classifier.store.corrections import CorrectionStore
+    from classifier.store.database import DATABASE_URL_ENV
     from harness import browser
 
     with tempfile.TemporaryDirectory() as folder, browser.chromium() as chromium:

@@ -135,6 +135,13 @@ def _list_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    from classifier import jobs
+
+    jobs.run_worker(threads=args.threads, nice=args.nice)
+    return 0
+
+
 def _model_table(args: argparse.Namespace) -> int:
     from classifier.core import reports
 
@@ -221,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--write", action="store_true", help="write it into README.md instead")
     table.add_argument("--models-dir", type=Path, help=models_help)
     table.set_defaults(run=_model_table)
+
+    worker = commands.add_parser(
+        "worker", help="train learners' networks from the app's queue until stopped (the database of $CLASSIFIER_DATABASE_URL)"
+    )
+    worker.add_argument("--threads", type=int, help="CPU threads for training (default: $CLASSIFIER_WORKER_THREADS or 1)")
+    worker.add_argument("--nice", type=int, help="the worker's niceness (default: $CLASSIFIER_WORKER_NICE or 10)")
+    worker.set_defaults(run=_worker)
     return parser
 
 

@@ -108,7 +108,7 @@ def fashion_cnn():
 @pytest.fixture(autouse=True, scope="session")
 def corrections_database(tmp_path_factory) -> str:
     """Tests store corrections in a database of their own, never in the user's data folder."""
-    from classifier.store.corrections import DATABASE_URL_ENV
+    from classifier.store.database import DATABASE_URL_ENV
 
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'corrections.sqlite'}"
     os.environ[DATABASE_URL_ENV] = url

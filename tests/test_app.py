@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from classifier.core import settings
-from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
+from classifier.store.corrections import CorrectionStore
+from classifier.store.database import DATABASE_URL_ENV
 from classifier.train import synthetic
 from tests.conftest import ADAPTATION_DIGIT, ADAPTATION_STYLE, large_digit, letter_drawing
 from ui.canvas import INJECTED_DRAWING_KEY

@@ -7,7 +7,8 @@ import uuid
 import psycopg
 import pytest
 
-from classifier.store.corrections import DATABASE_URL_ENV, CorrectionStore
+from classifier.store.corrections import CorrectionStore
+from classifier.store.database import DATABASE_URL_ENV
 from deploy.serve import cluster
 from harness import browser
 

@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from classifier.core import settings
 from classifier.core.errors import StoreError
-from classifier.store.corrections import MIGRATIONS_DIR, Correction, CorrectionStore, export_zip
+from classifier.store.corrections import Correction, CorrectionStore, export_zip
+from classifier.store.database import MIGRATIONS_DIR
 from classifier.store.migrations import HEAD_REVISION
 from harness.browser import free_port
 from tests.test_cli import run_cli
@@ -75,7 +76,7 @@ def test_opening_runs_the_migrations_to_the_latest_revision_once(database_url):
     CorrectionStore(database_url)
     store = CorrectionStore(database_url)
     with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]
 
 
 def test_the_store_knows_alembics_newest_revision():

@@ -23,6 +23,8 @@ GREY, WRONG, RIGHT = "#777777", "red", "blue"
 
 # The training and validation lines of the curve charts: Vega's first two category colours.
 SPLIT_COLOURS = ["#1f77b4", "#ff7f0e"]
+# How much of the smoothed training curve each new batch leaves as it was (an exponential moving average).
+SMOOTHING = 0.9
 
 
 def bar_colours(count: int, predicted: int, true: int | None = None) -> list[str]:
@@ -159,3 +161,48 @@ def confusion_chart(
             ],
         )
     )
+
+
+def live_curve_chart(
+    batches: Sequence[Sequence[float]],
+    history: Sequence[dict],
+    steps_per_epoch: int,
+    metric: str,
+    metric_title: str | None = None,
+    epoch_title: str = "epoch",
+    split_titles: dict[str, str] | None = None,
+    height: int = 260,
+) -> alt.Chart:
+    """A network learning, as the Training curves page draws a finished one: the training `metric` after every
+    batch (smoothed, a line over fractional epochs), and the validation `metric` after every epoch (points).
+
+    `batches` are [step, loss, accuracy] rows; `history` has an "epoch", "val_loss" and "val_accuracy" per epoch.
+    """
+    import altair as alt
+
+    splits = split_titles or {"training": "training", "validation": "validation"}
+    column = 1 if metric == "loss" else 2
+    smoothed, rows = None, []
+    for row in batches:
+        value = float(row[column])
+        smoothed = value if smoothed is None else SMOOTHING * smoothed + (1 - SMOOTHING) * value
+        rows.append({"epoch": row[0] / steps_per_epoch, "value": smoothed, "split": splits["training"]})
+    rows += [
+        {"epoch": float(row["epoch"]), "value": float(row[f"val_{metric}"]), "split": splits["validation"]} for row in history
+    ]
+    title = metric_title or metric
+    colour = alt.Color(
+        "split:N",
+        title=None,
+        scale=alt.Scale(domain=[splits["training"], splits["validation"]], range=SPLIT_COLOURS),
+        legend=alt.Legend(orient="top"),
+    )
+    base = alt.Chart(alt.Data(values=rows), height=height).encode(
+        x=alt.X("epoch:Q", title=epoch_title, axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+        color=colour,
+        tooltip=[alt.Tooltip("epoch:Q", title=epoch_title, format=".2f"), alt.Tooltip("value:Q", title=title, format=".4f")],
+    )
+    training = base.mark_line().transform_filter(alt.datum.split == splits["training"])
+    validation = base.mark_line(point=True).transform_filter(alt.datum.split == splits["validation"])
+    return alt.layer(training, validation)

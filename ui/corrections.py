@@ -19,7 +19,8 @@ from ui.visitor import is_returning, keep_visitor_id, visitor_id
 SAVED_KEY = "saved_drawings"
 # The tasks whose stored drawings this session has read into SAVED_KEY (a returning visitor's, once a task).
 READ_KEY = "saved_drawings_read"
-# Each model's adapter to this visitor's drawings, with the SAVED_KEY keys of the drawings it was made from.
+# Each model's adapter (by the model's digest) to this visitor's drawings, with the SAVED_KEY keys of the
+# drawings it was made from.
 ADAPTERS_KEY = "adapters"
 
 
@@ -78,7 +79,7 @@ def my_adapter(classifier: Classifier) -> Adapter | None:
     if not saved:
         return None
     cache = st.session_state.setdefault(ADAPTERS_KEY, {})
-    if cache.get(classifier.model_kind, (None, None))[0] != saved:
+    if cache.get(classifier.digest, (None, None))[0] != saved:
         try:
             mine = get_store().corrections(classifier.task, visitor_id(), drawings=False)
             adapter = (
@@ -91,8 +92,8 @@ def my_adapter(classifier: Classifier) -> Adapter | None:
         except (StoreError, ClassifierError) as error:
             st.warning(_("Cannot adapt to your handwriting: {error}").format(error=error), icon=":material/database:")
             return None
-        cache[classifier.model_kind] = (saved, adapter)
-    return cache[classifier.model_kind][1]
+        cache[classifier.digest] = (saved, adapter)
+    return cache[classifier.digest][1]
 
 
 def correction_box(classifier: Classifier, prediction: Prediction, drawing: np.ndarray | None) -> None:

@@ -80,6 +80,8 @@ def _row(cells: list[str], kind: str) -> str:
 def _why_and_alike(explanation: Explanation) -> str:
     """The why-map over the input, and the six nearest training images with their labels and distances."""
     why = figure_html(why_map(explanation.prediction.image28, explanation.saliency), PICTURE_WIDTH, _("Why-map"))
+    if not explanation.neighbours:  # a learner's own network keeps no training images to compare with
+        return _row([why + text_html(_(WHY_MAP_TEXT))], "why")
     # One picture for the six, with one caption, is lighter for the browser on every stroke than six.
     strip = neighbour_strip([neighbour.image28 for neighbour in explanation.neighbours])
     caption = " · ".join(f"{_(neighbour.class_name)} ({neighbour.distance:.1f})" for neighbour in explanation.neighbours)

@@ -14,7 +14,8 @@ from ui.canvas import drawing_canvas
 from ui.charts import probability_chart
 from ui.i18n import _, class_names, per_language
 from ui.inside import show_inside
-from ui.loaders import get_classifier, warm_up_in_background
+from ui.loaders import warm_up_in_background
+from ui.networks import classifier_of, model_choice, title_of, usable_networks
 from ui.pictures import boxed_digits, grey28, pixel_figure, pixel_figures
 
 if TYPE_CHECKING:
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
     from classifier.serve.adapt import Adapter
     from classifier.serve.explain import Explanation
     from classifier.serve.numbers import Number
+    from classifier.store.networks import Network
 
 TASK = tasks.get("digits")
 MODEL_CHOICES = {"CNN": ["cnn"], "MLP": ["mlp"], "Both": ["cnn", "mlp"]}
+# The model choice of a network the visitor trained (views/train.py), offered when they have one.
+MINE = "Mine"
 WRITING_CHOICES = ("One digit", "A number")
 # Below this calibrated probability the answer is shown with a warning that the model is unsure.
 LOW_CONFIDENCE = 0.6
@@ -59,6 +63,7 @@ class Controls:
     true_digit: int | None
     inside: bool
     adapt: bool
+    networks: dict[str, Network]  # the visitor's own networks, by model choice
 
 
 def controls() -> Controls:
@@ -66,7 +71,19 @@ def controls() -> Controls:
     with st.sidebar:
         writing = st.segmented_control(_("Write"), WRITING_CHOICES, default=WRITING_CHOICES[0], format_func=_, key="writing")
         stroke_width = st.slider(_("Stroke width"), min_value=6, max_value=40, value=18, key="stroke_width")
-        choice = st.segmented_control(_("Model"), list(MODEL_CHOICES), default="CNN", format_func=_, key="model_choice")
+        from ui.visitor import visitor_id
+
+        own = {model_choice(network): network for network in usable_networks(visitor_id(), TASK.name)}
+        offered = [*MODEL_CHOICES, MINE] if own else list(MODEL_CHOICES)
+        choice = st.segmented_control(_("Model"), offered, default="CNN", format_func=_, key="model_choice")
+        if choice == MINE:
+            mine = st.selectbox(
+                _("Your network"),
+                list(own),
+                format_func=lambda kind: title_of(kind, own),
+                key="own_network",
+                help=_("A network you trained on the Train your own page. It has no “doesn't look like a digit” check."),
+            )
         drawn = st.selectbox(
             _("I drew a …"),
             [None, *range(TASK.num_classes)],
@@ -90,7 +107,8 @@ def controls() -> Controls:
                 "more like one of yours than like any of its training images gets the answer you gave that one."
             ),
         )
-    return Controls(writing == "A number", stroke_width, MODEL_CHOICES[choice or "CNN"], drawn, inside, adapt)
+    kinds = [mine] if choice == MINE else MODEL_CHOICES[choice if choice in MODEL_CHOICES else "CNN"]
+    return Controls(writing == "A number", stroke_width, kinds, drawn, inside, adapt, own)
 
 
 def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
@@ -107,9 +125,10 @@ def show_adapted(prediction: Prediction, adapter: Adapter | None) -> None:
     )
 
 
-def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None, adapter: Adapter | None) -> None:
+def show_answer(model_kind: str, prediction: Prediction, choice: Controls, adapter: Adapter | None) -> None:
     """The prediction, its confidence and the ten probabilities of one model."""
-    st.subheader(model_kind.upper())
+    true_digit = choice.true_digit
+    st.subheader(title_of(model_kind, choice.networks))
     # The container's key gives it the CSS class that keeps the two side by side on a phone (app.py). The
     # confidence gets the wider column: with both models on a laptop, half of it would cut "100.0 %" short.
     prediction_column, confidence_column = st.container(key=f"answer-{model_kind}").columns([2, 3])
@@ -127,6 +146,8 @@ def show_answer(model_kind: str, prediction: Prediction, true_digit: int | None,
         )
     elif prediction.confidence < LOW_CONFIDENCE:
         st.warning(_("The model is not sure. Try drawing the digit larger, or more like a printed one."))
+    if model_kind in choice.networks:
+        st.caption(_("Your own network has no “doesn't look like a digit” check: it gives every drawing a digit."))
     chart = probability_chart(
         prediction.probabilities,
         class_names(TASK.class_names),
@@ -147,7 +168,7 @@ def adapters(choice: Controls) -> dict[str, Adapter | None]:
     found = {}
     for model_kind in choice.model_kinds:
         try:
-            found[model_kind] = my_adapter(get_classifier(TASK.name, model_kind))
+            found[model_kind] = my_adapter(classifier_of(TASK.name, model_kind, choice.networks))
         except ClassifierError:
             found[model_kind] = None  # the answer below says what is wrong with the model
     if not any(found.values()):
@@ -165,34 +186,38 @@ def classify(drawing: np.ndarray | None, choice: Controls) -> tuple[dict[str, Pr
     adapted = adapters(choice)
     for model_kind in choice.model_kinds:
         try:
-            predictions[model_kind] = get_classifier(TASK.name, model_kind).predict(drawing, adapter=adapted[model_kind])
+            predictions[model_kind] = classifier_of(TASK.name, model_kind, choice.networks).predict(
+                drawing, adapter=adapted[model_kind]
+            )
         except EmptyImageError:
             st.info(_("The canvas is empty: draw a digit (0 to 9) on it to see what the network thinks it is."))
             return {}, {}
         except ClassifierError as error:
-            st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
+            st.error(_("The {model} cannot answer: {error}").format(model=title_of(model_kind, choice.networks), error=error))
     if not predictions:
         return {}, {}
     # The answers first: on a phone, where the columns stack, they then fit on the screen with the canvas.
     for column, (model_kind, prediction) in zip(st.columns(len(predictions)), predictions.items()):
         with column:
-            show_answer(model_kind, prediction, choice.true_digit, adapted[model_kind])
+            show_answer(model_kind, prediction, choice, adapted[model_kind])
     pixel_figure(grey28(next(iter(predictions.values())).image28), 168, _("What the model sees (28x28)"))
     first = next(iter(predictions))
     from ui.corrections import correction_box  # here, not above: see warm_up_in_background
 
-    correction_box(get_classifier(TASK.name, first), predictions[first], drawing)
+    correction_box(classifier_of(TASK.name, first, choice.networks), predictions[first], drawing)
     return predictions, adapted
 
 
-def inside(drawing: np.ndarray, predictions: dict[str, Prediction], adapted: dict[str, Adapter | None]) -> None:
+def inside(drawing: np.ndarray, predictions: dict[str, Prediction], adapted: dict[str, Adapter | None], choice: Controls) -> None:
     """Inside each network that answered: computed after the answers are shown, so that they appear as soon as known."""
     explanations: dict[str, Explanation] = {}
     for model_kind in predictions:
         try:
-            explanations[model_kind] = get_classifier(TASK.name, model_kind).explain(drawing, adapter=adapted[model_kind])
+            model = classifier_of(TASK.name, model_kind, choice.networks)
+            explanations[model_kind] = model.explain(drawing, adapter=adapted[model_kind])
         except ClassifierError as error:
-            st.error(_("Inside the {model} cannot be shown: {error}").format(model=model_kind.upper(), error=error))
+            title = title_of(model_kind, choice.networks)
+            st.error(_("Inside the {model} cannot be shown: {error}").format(model=title, error=error))
     if explanations:
         show_inside(explanations)
 
@@ -206,14 +231,14 @@ def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
     readings = {}
     for model_kind in choice.model_kinds:
         try:
-            reading = get_classifier(TASK.name, model_kind).read_number(drawing, adapter=adapted[model_kind])
+            reading = classifier_of(TASK.name, model_kind, choice.networks).read_number(drawing, adapter=adapted[model_kind])
         except EmptyImageError:
             st.info(_("The canvas is empty: write a number of 1 to 8 digits on it."))
             return
         except ClassifierError as error:
-            st.error(_("The {model} cannot answer: {error}").format(model=model_kind.upper(), error=error))
+            st.error(_("The {model} cannot answer: {error}").format(model=title_of(model_kind, choice.networks), error=error))
             continue
-        st.subheader(model_kind.upper())
+        st.subheader(title_of(model_kind, choice.networks))
         number_column, confidence_column = st.columns(2)
         number_column.metric(_("Number"), reading.number)
         confidence_column.metric(_("Confidence"), f"{100 * reading.confidence:.1f} %")
@@ -229,10 +254,10 @@ def read_number(drawing: np.ndarray | None, choice: Controls) -> None:
         )
         readings[model_kind] = reading
     if readings:
-        check_a_digit(next(iter(readings)), next(iter(readings.values())), drawing)
+        check_a_digit(next(iter(readings)), next(iter(readings.values())), drawing, choice)
 
 
-def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray) -> None:
+def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray, choice: Controls) -> None:
     """Confirm or correct one digit of a number (the first model's reading), as a single digit is."""
     position = st.selectbox(
         _("Check a digit"),
@@ -247,7 +272,9 @@ def check_a_digit(model_kind: str, reading: Number, drawing: np.ndarray) -> None
     from ui.corrections import correction_box  # here, not above: see warm_up_in_background
 
     correction_box(
-        get_classifier(TASK.name, model_kind), digit.prediction, np.asarray(drawing)[top : bottom + 1, left : right + 1]
+        classifier_of(TASK.name, model_kind, choice.networks),
+        digit.prediction,
+        np.asarray(drawing)[top : bottom + 1, left : right + 1],
     )
 
 
@@ -269,7 +296,7 @@ def drawing_and_answers(choice: Controls) -> None:
         predictions, adapted = classify(drawing, choice)
     # Below both columns, across the page: the layers' pictures and their explanations need the width.
     if predictions and choice.inside:
-        inside(drawing, predictions, adapted)
+        inside(drawing, predictions, adapted, choice)
 
 
 choice = controls()

@@ -26,8 +26,16 @@ class ModelFileError(ClassifierError):
 
 
 class StoreError(ClassifierError):
-    """The corrections database is missing, locked, unreachable or refused a query."""
+    """The database (corrections, learners' networks) is missing, locked, unreachable or refused a query."""
 
 
 class DataError(ClassifierError):
     """A dataset file is missing, corrupt, truncated or has the wrong checksum."""
+
+
+class NetworkSettingsError(ClassifierError):
+    """A learner's network cannot be trained as asked: a setting out of range, or a cost over the cap."""
+
+
+class NetworkBusyError(ClassifierError):
+    """The visitor already has a network queued or training; one at a time."""

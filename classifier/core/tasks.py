@@ -20,6 +20,8 @@ class Dataset:
     # SHA-256 of each file's decompressed content, checked by `fetch-data`; empty for a dataset whose
     # files are put in its folder by hand (nothing to fetch or check).
     digests: Mapping[str, str] = field(default_factory=dict)
+    # Images in its training split (both datasets have 60,000), so that a page can offer "all" without reading them.
+    train_size: int = 60_000
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from classifier.core.types import Prediction
 from classifier.serve import adapt, domain, explain, numbers
 from classifier.serve.preprocessing import decoded, empty_named, preprocess
 
+# The model kind of a learner's own network (Classifier.from_litert).
+LEARNER = "learner"
 # Batches are run through an interpreter sized for this many images at a time. Its working memory grows
 # with it; `explain()` (about 34 squares on ink) and a whole test set take no longer in chunks of 8 than
 # of 16 or 32, so the smallest keeps the most memory free (docs/experiments.md, "Batch interpreters").
@@ -150,23 +152,41 @@ class Classifier:
     def __init__(self, task: str, model_kind: str, models_dir: Path | None = None, domain_check: bool = True) -> None:
         """Load a model's files; `domain_check=False` skips its .domain.npz (for calibration, which makes it)."""
         settings.check_model_kind(model_kind)
-        self.spec = tasks.get(task)
-        self.task = self.spec.name
-        self.model_kind = model_kind
-        self.class_names: tuple[str, ...] = self.spec.class_names
-        recreate = settings.recreate_hint(self.task, model_kind)
+        recreate = settings.recreate_hint(task, model_kind)
         litert_path = settings.model_path(task, model_kind, ".tflite", models_dir)
         content = manifest.verified_bytes(litert_path, task, model_kind)
-        self._backend = _LiteRTBackend(content, litert_path, recreate)
-        # The version of the model: the SHA-256 of the file it was loaded from (as in the manifest).
-        self.digest = sha256(content)
-        self.domain = domain.load(self.task, model_kind, models_dir) if domain_check else None
+        check = domain.load(task, model_kind, models_dir) if domain_check else None
+        self._load(task, model_kind, _LiteRTBackend(content, litert_path, recreate), sha256(content), check, models_dir)
         if self.domain is not None and not set(self.domain.layers) <= set(self.layer_names):
             path = settings.model_path(task, model_kind, ".domain.npz", models_dir)
             raise ModelFileError(
                 f"The calibration file {path} reads layers that the model does not have ({', '.join(self.domain.layers)}): "
                 f"it was made for another model. {settings.recreate_hint(self.task, model_kind, 'calibrate')}"
             )
+
+    @classmethod
+    def from_litert(cls, task: str, name: str, content: bytes) -> Classifier:
+        """A learner's own network from its LiteRT bytes (served like a shipped model, with the same outputs).
+
+        It has no domain check and no training images to show as alike: `domain` is None, and `explain`
+        gives no neighbours. `model_kind` is "learner"; `digest` tells one learner's network from another.
+        """
+        backend = _LiteRTBackend(content, Path(f"{name}.tflite"), "Train it again on the Train your own page.")
+        classifier = cls.__new__(cls)
+        classifier._load(task, LEARNER, backend, sha256(content), None, None)
+        return classifier
+
+    def _load(
+        self, task: str, model_kind: str, backend: _LiteRTBackend, digest: str, check: domain.DomainCheck | None, models_dir
+    ) -> None:
+        self.spec = tasks.get(task)
+        self.task = self.spec.name
+        self.model_kind = model_kind
+        self.class_names: tuple[str, ...] = self.spec.class_names
+        self._backend = backend
+        # The version of the model: the SHA-256 of the file it was loaded from (as in the manifest).
+        self.digest = digest
+        self.domain = check
         # What an answer needs of the model: logits, features and the layers the domain check reads.
         self.answer_outputs = OUTPUTS + (self.domain.layers if self.domain is not None else ())
         self._models_dir = models_dir
@@ -199,7 +219,11 @@ class Classifier:
 
     def predict_batch(self, images28: np.ndarray) -> np.ndarray:
         """Return (N, classes) calibrated probabilities for (N, 28, 28) images in 0..1, ink bright on black."""
-        return self.domain.probabilities(self.outputs_batch(images28)["logits"])
+        return self._probabilities(self.outputs_batch(images28)["logits"])
+
+    def _probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrated by the domain file's temperature; a model without one (a learner's) gives its softmax as it is."""
+        return self.domain.probabilities(logits) if self.domain is not None else domain.softmax(logits)
 
     def head_inputs(self, images28: np.ndarray, layers: tuple[str, ...]) -> np.ndarray:
         """The domain network's inputs (domain.head_inputs) for (N, 28, 28) images in 0..1, summarising `layers`."""
@@ -243,11 +267,13 @@ class Classifier:
         self, images28: np.ndarray, outputs: dict[str, np.ndarray], adapter: adapt.Adapter | None = None
     ) -> list[Prediction]:
         """One Prediction per image from the model's outputs (at least `answer_outputs`) for the (N, 28, 28) images."""
-        probabilities = self.domain.probabilities(outputs["logits"])
+        probabilities = self._probabilities(outputs["logits"])
         examples = np.full(len(probabilities), -1)
         if adapter is not None:
             probabilities, examples = adapter.adjust(probabilities, outputs["features"])
-        scores = self.domain.scores(outputs)
+        # Without a domain check (a learner's network), every input counts as in its domain.
+        scores = self.domain.scores(outputs) if self.domain is not None else np.full(len(probabilities), np.inf)
+        threshold = self.domain.threshold if self.domain is not None else -np.inf
         labels = np.argmax(probabilities, axis=1)
         return [
             Prediction(
@@ -256,7 +282,7 @@ class Classifier:
                 row,
                 image28,
                 # A drawing written like one of the user's own examples is in their domain, whatever the check says.
-                bool(score >= self.domain.threshold or example >= 0),
+                bool(score >= threshold or example >= 0),
                 float(score),
                 None if example < 0 else int(example),
             )
@@ -316,16 +342,23 @@ class Classifier:
         layers.append(explain.Layer("logits", "logits", outputs["logits"][0]))
         layers.append(explain.Layer("probabilities", "probabilities", prediction.probabilities))
         saliency = explain.occlusion_saliency(lambda batch: self._backend.logits_now(batch[..., None]), image28, prediction.label)
-        index = self._neighbour_index()
-        nearest, distances = index.nearest(outputs["features"][0])
-        neighbours = tuple(
-            explain.Neighbour(index.images[i], int(index.labels[i]), self.class_names[int(index.labels[i])], float(distance))
-            for i, distance in zip(nearest, distances)
-        )
+        neighbours: tuple[explain.Neighbour, ...] = ()
+        if self.model_kind != LEARNER:
+            index = self._neighbour_index()
+            nearest, distances = index.nearest(outputs["features"][0])
+            neighbours = tuple(
+                explain.Neighbour(index.images[i], int(index.labels[i]), self.class_names[int(index.labels[i])], float(distance))
+                for i, distance in zip(nearest, distances)
+            )
         return explain.Explanation(prediction, tuple(layers), saliency, neighbours)
 
     def _neighbour_index(self) -> explain.NeighbourIndex:
         """The model's neighbour index, loaded and checked on first use (most callers only predict)."""
+        if self.model_kind == LEARNER:
+            raise ModelFileError(
+                "A network trained on the Train your own page keeps no training images to compare with, which adapting "
+                "to a handwriting needs: adapt with the shipped CNN or MLP."
+            )
         with self._neighbours_lock:
             if self._neighbours is None:
                 self._neighbours = explain.load_neighbours(self.task, self.model_kind, self._models_dir)

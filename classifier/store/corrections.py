@@ -1,57 +1,28 @@
-"""The corrections store: drawings that users confirmed or corrected, kept in a real database.
+"""The corrections store: drawings that users confirmed or corrected, kept in the app's database.
 
-SQLite by default (a file in the data folder), PostgreSQL when the database URL says so
-(`postgresql+psycopg://user:password@host:port/name`), through SQLAlchemy 2. The schema is made and
-upgraded by the Alembic migrations in classifier/store/migrations/ when a store is opened. Nothing is
-stored until a user confirms or corrects an answer; rows carry an anonymous visitor id (random; the
-app keeps it in a browser cookie), never anything personal. Every database failure is raised as
-StoreError with a message for the user.
+The database (SQLite by default, PostgreSQL when its URL says so) is opened, made and upgraded by
+classifier/store/database.py. Nothing is stored until a user confirms or corrects an answer; rows carry an
+anonymous visitor id (random; the app keeps it in a browser cookie), never anything personal. Every
+database failure is raised as StoreError with a message for the user.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    event,
-    inspect,
-    select,
-    text,
-)
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, MetaData, String, Table, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from classifier.core import settings
 from classifier.core.arrays import as_uint8
-from classifier.core.errors import StoreError
-from classifier.store.migrations import HEAD_REVISION
+from classifier.store.database import Database
 
-# The database URL: $CLASSIFIER_DATABASE_URL, else an SQLite file in the data folder.
-DATABASE_URL_ENV = "CLASSIFIER_DATABASE_URL"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Seconds to wait for a database that is locked (SQLite) or slow to answer (PostgreSQL).
-TIMEOUT = 10
-
-
-# The corrections table as the queries see it; the migrations, not this, make it. SQLAlchemy's Core, not
-# its ORM: the ORM (and Alembic, which the store imports only to migrate) would add 17 MB to a served app
-# (docs/experiments.md, "Memory").
+# The corrections table as the queries see it; the migrations, not this, make it.
 CORRECTIONS = Table(
     "corrections",
     MetaData(),
@@ -88,79 +59,14 @@ class Correction:
         return self.predicted == self.label
 
 
-def default_url() -> str:
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{settings.data_dir() / 'corrections.sqlite'}"
-
-
-def describe(url: str) -> str:
-    """The URL without its password, to name the database in messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(an unreadable database URL)"
-
-
 def _png(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.asarray(array, dtype=np.uint8)).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
-class CorrectionStore:
+class CorrectionStore(Database):
     """A database of corrections; safe to share between threads. Opening it creates or upgrades the schema."""
-
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or default_url()
-        self.name = describe(self.url)
-        try:
-            parsed = make_url(self.url)
-        except ArgumentError as error:
-            raise StoreError(f"The database URL {self.url!r} is not valid ({error}). Check ${DATABASE_URL_ENV}.") from error
-        if parsed.get_backend_name() == "sqlite" and parsed.database:
-            try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise self._fail("be created", error) from error
-        connect_args = {"timeout": TIMEOUT} if parsed.get_backend_name() == "sqlite" else {"connect_timeout": TIMEOUT}
-        try:
-            self.engine: Engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
-        except (ArgumentError, ImportError) as error:
-            raise StoreError(
-                f"The database {self.name} cannot be used ({error}). Use sqlite:/// or postgresql+psycopg://."
-            ) from error
-        if parsed.get_backend_name() == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._migrate()
-
-    def _fail(self, doing: str, error: Exception) -> StoreError:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        return StoreError(
-            f"The corrections database {self.name} could not {doing} ({reason}). "
-            "Check that it is running and reachable, then try again; your drawing and answers are still here."
-        )
-
-    def _migrate(self) -> None:
-        """Bring the schema to the newest migration, with Alembic, unless the database already has it."""
-        try:
-            if self._revision() == HEAD_REVISION:
-                return
-            from alembic import command
-            from alembic.config import Config
-
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            with _MIGRATION_LOCK, self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-        except (SQLAlchemyError, OSError) as error:
-            raise self._fail("be opened", error) from error
-
-    def _revision(self) -> str | None:
-        """The migration the database is at (Alembic's record of it), or None for a new database."""
-        with self.engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
-                return None
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def add(self, correction: Correction) -> int:
         """Store one correction; return its id."""
@@ -221,9 +127,6 @@ class CorrectionStore:
         except SQLAlchemyError as error:
             raise self._fail("delete the drawings", error) from error
 
-    def close(self) -> None:
-        self.engine.dispose()
-
 
 def export_zip(corrections: list[Correction], dataset: str) -> bytes:
     """The corrections as a zip: `<dataset>/t10k-*` IDX files that `python -m classifier evaluate --data-dir`
@@ -243,15 +146,3 @@ def export_zip(corrections: list[Correction], dataset: str) -> bytes:
             lines.append(f"{name},{correction.label},{correction.model},{correction.predicted},{correction.created_at}")
         archive.writestr("labels.csv", "\n".join(lines) + "\n")
     return buffer.getvalue()
-
-
-# Alembic's command module is not thread-safe; stores opened at once migrate one at a time.
-_MIGRATION_LOCK = threading.Lock()
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    """WAL lets readers go on while one thread writes; the busy timeout makes writers queue, not fail."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={TIMEOUT * 1000}")
-    cursor.close()

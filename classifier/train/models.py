@@ -114,8 +114,9 @@ def build_number_reader(task: tasks.Task) -> keras.Model:
 
 
 # The layers whose output a learner is shown (classifier/serve/explain.py), by Keras class: the activation
-# after each convolution or the Dense(128) (after batch normalisation and ReLU), and each pooling.
-SHOWN_LAYERS = {"Activation": "activation", "MaxPooling2D": "pooling"}
+# after each convolution or the Dense(128) (after batch normalisation and ReLU), and each pooling (a learner's
+# own network may pool by average).
+SHOWN_LAYERS = {"Activation": "activation", "MaxPooling2D": "pooling", "AveragePooling2D": "pooling"}
 
 
 def layer_output_name(index: int, layer: keras.layers.Layer) -> str:

@@ -1,4 +1,4 @@
-"""Alembic's environment: migrate the connection the store hands over (classifier.store.corrections.CorrectionStore)."""
+"""Alembic's environment: migrate the connection a store hands over (classifier.store.database.Database)."""
 
 from alembic import context
 
