@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pytest
 
-from classifier.core import tasks
+from classifier.core import settings, tasks
 from classifier.train import synthetic
 from harness import browser
 from tests.bad_files import catalogue
@@ -214,7 +217,7 @@ def test_the_explorer_page_shows_images_and_charts(server, page):
     browser.screenshot(page, "explorer")
 
 
-def test_my_drawings_stay_mine_after_a_reload_and_delete_removes_them(server, chromium):
+def test_my_drawings_stay_mine_after_a_reload_and_delete_all_my_data_removes_them(server, chromium):
     """The anonymous id lives in a cookie from the first stored drawing: a reload is a new session with the same id."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     stranger = chromium.new_context(viewport={"width": 1400, "height": 1000})
@@ -232,12 +235,51 @@ def test_my_drawings_stay_mine_after_a_reload_and_delete_removes_them(server, ch
         other = stranger.new_page()
         other.goto(f"{server}/handwriting")
         other.get_by_text("Nothing is stored yet").wait_for(timeout=60_000)
-        page.get_by_role("button", name="Delete my drawings").click()
-        page.get_by_text("Deleted 1 of your drawings.").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Delete all my data").click()
+        page.get_by_text("Deleted 1 of your drawings and 0 of your networks.").wait_for(timeout=30_000)
         assert browser.exceptions_on(page) == 0 and browser.exceptions_on(other) == 0
     finally:
         context.close()
         stranger.close()
+
+
+@pytest.fixture(scope="module")
+def worker():
+    """A worker beside the server (as app.sh starts one), on the same database: the test run's."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "classifier", "worker"],
+        cwd=settings.PROJECT_ROOT,
+        env={**os.environ, "CLASSIFIER_WORKER_NICE": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_a_learner_trains_the_quick_preset_watches_it_then_draws_for_it_after_a_reload(server, chromium, worker):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/train")
+        page.get_by_label("A name for it (on the class board)").fill("my first net")
+        page.get_by_role("button", name="Start training").click()
+        # The curves grow while it trains, then the results come, and it is on the class board.
+        page.get_by_text("Test accuracy").first.wait_for(timeout=120_000)
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
+        page.get_by_text("my first net").first.wait_for(timeout=10_000)
+        browser.screenshot(page, "train-finished")
+        page.reload()  # a new session, the same browser: the network is still this learner's
+        page.goto(server)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Mine", exact=True).click()
+        browser.draw(page, "1")
+        page.get_by_text("Your network “my first net”").first.wait_for(timeout=60_000)
+        assert len(browser.metric_values(page, "Prediction")) == 1
+        page.get_by_text("has no “doesn't look like a digit” check").first.wait_for(timeout=10_000)
+        assert browser.exceptions_on(page) == 0
+    finally:
+        context.close()
 
 
 def test_four_users_drawing_at_once_each_see_their_own_digit(server, chromium):

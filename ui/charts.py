@@ -23,8 +23,9 @@ GREY, WRONG, RIGHT = "#777777", "red", "blue"
 
 # The training and validation lines of the curve charts: Vega's first two category colours.
 SPLIT_COLOURS = ["#1f77b4", "#ff7f0e"]
-# How much of the smoothed training curve each new batch leaves as it was (an exponential moving average).
-SMOOTHING = 0.9
+# How much of the smoothed training curve each new batch leaves as it was (an exponential moving average, as
+# TensorBoard smooths its curves).
+SMOOTHING = 0.8
 
 
 def bar_colours(count: int, predicted: int, true: int | None = None) -> list[str]:
@@ -182,10 +183,11 @@ def live_curve_chart(
 
     splits = split_titles or {"training": "training", "validation": "validation"}
     column = 1 if metric == "loss" else 2
-    smoothed, rows = None, []
-    for row in batches:
-        value = float(row[column])
-        smoothed = value if smoothed is None else SMOOTHING * smoothed + (1 - SMOOTHING) * value
+    average, rows = 0.0, []
+    for count, row in enumerate(batches, start=1):
+        average = SMOOTHING * average + (1 - SMOOTHING) * float(row[column])
+        # Divided by what the weights sum to so far, so that the first points are not pulled towards 0.
+        smoothed = average / (1 - SMOOTHING**count)
         rows.append({"epoch": row[0] / steps_per_epoch, "value": smoothed, "split": splits["training"]})
     rows += [
         {"epoch": float(row["epoch"]), "value": float(row[f"val_{metric}"]), "split": splits["validation"]} for row in history

@@ -15,13 +15,14 @@ from ui.charts import confusion_chart
 from ui.corrections import SAVED_KEY, get_store
 from ui.i18n import _, class_names
 from ui.loaders import get_classifier, get_metrics
+from ui.networks import get_network_store
 from ui.pictures import grey28, pixel_figures
 from ui.visitor import visitor_id
 
 TASK = tasks.get("digits")
 # The gallery shows the newest drawings, at most this many.
 GALLERY = 60
-# How many drawings "Delete my drawings" removed, shown once after the page reloads.
+# How many drawings and networks "Delete all my data" removed, shown once after the page reloads.
 DELETED_KEY = "deleted_count"
 
 st.title(_("Your handwriting"))
@@ -33,7 +34,8 @@ st.write(
 )
 
 if DELETED_KEY in st.session_state:
-    st.success(_("Deleted {count} of your drawings.").format(count=st.session_state.pop(DELETED_KEY)))
+    drawings, networks = st.session_state.pop(DELETED_KEY)
+    st.success(_("Deleted {count} of your drawings and {networks} of your networks.").format(count=drawings, networks=networks))
 
 whose = st.sidebar.segmented_control(
     _("Whose drawings"),
@@ -101,9 +103,14 @@ export_column.download_button(
         "Unzip it and run `python -m classifier evaluate --task digits --model cnn --data-dir FOLDER` to score a model on it."
     ),
 )
-if delete_column.button(_("Delete my drawings"), icon=":material/delete:", key="delete_mine"):
+if delete_column.button(
+    _("Delete all my data"),
+    icon=":material/delete:",
+    key="delete_mine",
+    help=_("Every drawing you stored and every network you trained, from this browser."),
+):
     try:
-        deleted = store.delete_session(visitor_id())
+        deleted = (store.delete_session(visitor_id()), get_network_store().delete_visitor(visitor_id()))
     except StoreError as error:
         st.error(str(error))
     else:

@@ -16,8 +16,9 @@ from classifier.serve.preprocessing import open_image
 from ui.charts import probability_chart
 from ui.i18n import _, class_names
 from ui.inside import show_inside
-from ui.loaders import get_classifier
+from ui.networks import classifier_of, model_choice, title_of, usable_networks
 from ui.pictures import grey28, pixel_figure, thumbnail
+from ui.visitor import visitor_id
 
 TASK = tasks.get("fashion")
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
@@ -38,10 +39,17 @@ def example_photos() -> dict[str, tuple[str, bytes]]:
     return {path.name: (class_name, path.read_bytes()) for class_name, path in paths.items() if path.exists()}
 
 
-def chosen_files() -> tuple[str, bool, list[tuple[str, bytes]]]:
-    """The model, whether to show inside the network, and the (name, content) of every uploaded or chosen example photo."""
+def chosen_files(own: dict) -> tuple[str, bool, list[tuple[str, bytes]]]:
+    """The model, whether to show inside the network, and the (name, content) of every uploaded or chosen example photo.
+
+    The models are the shipped CNN and MLP, and the visitor's own clothing networks (views/train.py).
+    """
     with st.sidebar:
-        model_kind = st.segmented_control(_("Model"), MODEL_KINDS, default="cnn", format_func=str.upper, key="fashion_model")
+        model_kind = st.segmented_control(
+            _("Model"), [*MODEL_KINDS, *own], default="cnn", format_func=lambda kind: title_of(kind, own), key="fashion_model"
+        )
+        if model_kind in own:
+            st.caption(_("Your own network has no “doesn't look like clothing” check: it gives every photo a class."))
         inside = st.toggle(
             _("Inside the network"),
             value=True,
@@ -128,14 +136,15 @@ def results_table(rows: list[dict]) -> None:
     st.download_button(_("Download CSV"), buffer.getvalue(), file_name="predictions.csv", mime="text/csv")
 
 
-model_kind, inside, files = chosen_files()
+own = {model_choice(network): network for network in usable_networks(visitor_id(), TASK.name)}
+model_kind, inside, files = chosen_files(own)
 if not files:
     st.info(_("Upload a photo, or pick an example above, to see what the network makes of it."))
     st.stop()
 try:
-    classifier = get_classifier(TASK.name, model_kind)
+    classifier = classifier_of(TASK.name, model_kind, own)
 except ClassifierError as error:
-    st.error(_("The {model} model cannot be loaded: {error}").format(model=model_kind.upper(), error=error))
+    st.error(_("The {model} model cannot be loaded: {error}").format(model=title_of(model_kind, own), error=error))
     st.stop()
 rows = []
 for name, content in files:

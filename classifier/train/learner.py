@@ -115,6 +115,7 @@ class _Reporter:
         self.started = time.monotonic()
         self.sent = 0.0
         self.step = 0
+        self.means = [0.0, 0.0]  # the epoch's mean loss and accuracy so far, as Keras logs them
         self.stopped = False
         self.progress: dict = {
             "step": 0,
@@ -131,12 +132,19 @@ class _Reporter:
             },
         }
 
-    def batch(self, epoch: int, logs: dict) -> bool:
-        """Record one batch; return False when the learner asked to stop."""
+    def batch(self, epoch: int, index: int, logs: dict) -> bool:
+        """Record the `index`-th batch of an epoch; return False when the learner asked to stop.
+
+        Keras logs each metric's mean over the epoch so far; the curve wants each batch's own value, which is
+        k times the mean after k batches less k - 1 times the mean before.
+        """
         self.step += 1
         self.progress["step"], self.progress["epoch"] = self.step, epoch + 1
+        values = [float(logs.get(name, math.nan)) for name in ("loss", "accuracy")]
+        own = [(index + 1) * value - index * before for value, before in zip(values, self.means)] if index else values
+        self.means = values
         points = self.progress["batches"]
-        points.append([self.step, round(float(logs.get("loss", math.nan)), 5), round(float(logs.get("accuracy", math.nan)), 5)])
+        points.append([self.step, round(own[0], 5), round(min(max(own[1], 0.0), 1.0), 5)])
         if len(points) > MAX_POINTS:
             del points[1::2]
         if time.monotonic() - self.sent >= REPORT_SECONDS:
@@ -170,7 +178,7 @@ def _callback(reporter: _Reporter, model_samples: np.ndarray):
             self.epoch_now = epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            if not reporter.batch(self.epoch_now, logs or {}):
+            if not reporter.batch(self.epoch_now, batch, logs or {}):
                 self.model.stop_training = True
 
         def on_epoch_end(self, epoch, logs=None):
