@@ -10,8 +10,9 @@ WORKDIR /app
 
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# The app's requirements and the worker's (TensorFlow), which trains learners' networks beside it.
+COPY requirements.txt requirements-worker.txt ./
+RUN pip install --no-cache-dir -r requirements-worker.txt
 
 COPY app.py ./
 COPY .streamlit .streamlit
@@ -25,4 +26,5 @@ EXPOSE 8501
 
 HEALTHCHECK CMD curl --fail http://localhost:8501/_stcore/health
 
-ENTRYPOINT ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+# One worker and the app, as app.sh starts them; set CLASSIFIER_DATABASE_URL so that both use one database.
+ENTRYPOINT ["bash", "-c", "python -m classifier worker & exec streamlit run app.py --server.port=8501 --server.address=0.0.0.0"]

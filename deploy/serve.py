@@ -5,9 +5,12 @@
     python deploy/serve.py --processes 0 --backend 10.0.0.2:8501 --backend 10.0.0.3:8501 --listen 0.0.0.0:80
         starts only nginx, in front of app processes running on other machines.
 
-Every process must use the same corrections database: set CLASSIFIER_DATABASE_URL to a PostgreSQL URL
-(postgresql+psycopg://user:password@host:5432/corrections) before starting it. The processes share
-nothing else. nginx's configuration comes from deploy/nginx.conf.template; Ctrl+C stops everything.
+Beside the app processes it starts `--workers` workers (default 1) that train learners' networks
+(`python -m classifier worker`); `--workers 0` leaves that to other machines, which run the same command.
+Every process must use the same database: set CLASSIFIER_DATABASE_URL to a PostgreSQL URL
+(postgresql+psycopg://user:password@host:5432/corrections) before starting it. It holds the corrections,
+the learners' networks and the task queue the workers share. nginx's configuration comes from
+deploy/nginx.conf.template; Ctrl+C stops everything.
 """
 
 from __future__ import annotations
@@ -76,9 +79,15 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 @contextlib.contextmanager
 def cluster(
-    processes: int, listen: str, backends: tuple[str, ...] = (), first_port: int = FIRST_PORT, timeout: float = 120
+    processes: int,
+    listen: str,
+    backends: tuple[str, ...] = (),
+    first_port: int = FIRST_PORT,
+    timeout: float = 120,
+    workers: int = 0,
 ) -> Iterator[tuple[str, list[str], Path]]:
-    """Start `processes` app processes (plus any `backends` elsewhere) behind nginx on `listen` (host:port).
+    """Start `processes` app processes (plus any `backends` elsewhere) behind nginx on `listen` (host:port), and
+    `workers` workers that train learners' networks.
 
     Yields nginx's URL, every backend's host:port, and the run folder (nginx's configuration and all logs).
     """
@@ -101,6 +110,11 @@ def cluster(
             started.append(subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT))
         for backend, process in zip(local, started):
             wait_until_healthy(f"http://{backend}/_stcore/health", process, timeout)
+        for index in range(workers):
+            log = open(folder / f"worker-{index}.log", "w")
+            logs.append(log)
+            command = [sys.executable, "-m", "classifier", "worker"]
+            started.append(subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT))
         everyone = [*local, *backends]
         if not everyone:
             raise ValueError("No app process to serve: ask for --processes or name a --backend.")
@@ -125,8 +139,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="app processes to start on this machine")
     parser.add_argument("--backend", action="append", default=[], help="an app process elsewhere, host:port (repeatable)")
     parser.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address, host:port")
+    parser.add_argument("--workers", type=int, default=1, help="workers to start on this machine for learners' networks")
     args = parser.parse_args()
-    with cluster(args.processes, args.listen, tuple(args.backend)) as (url, backends, folder):
+    with cluster(args.processes, args.listen, tuple(args.backend), workers=args.workers) as (url, backends, folder):
         print(f"Serving {url} from {len(backends)} app processes ({', '.join(backends)}); logs in {folder}. Ctrl+C stops.")
         with contextlib.suppress(KeyboardInterrupt):
             while True:
