@@ -18,17 +18,20 @@ MAGMA = np.stack(
 ).astype(np.uint8)
 
 
-def figure_html(picture: Image.Image, width: int, caption: str | None = None) -> str:
-    """One small picture as an HTML figure (a PNG data URI, `width` pixels wide, with its caption), for `pixel_figures`
-    and for views that lay several out in one `st.html` block (ui/inside.py)."""
+def figure_html(picture: Image.Image, width: int, caption: str | None = None, colour: str | None = None) -> str:
+    """One small picture as an HTML figure (a PNG data URI, `width` pixels wide, with its caption in `colour`, a CSS
+    colour name), for `pixel_figures` and for views that lay several out in one `st.html` block (ui/inside.py)."""
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", compress_level=1)
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
-    below = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    style = f' style="color:{html.escape(colour)}"' if colour else ""
+    below = f"<figcaption{style}>{html.escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="pixels"><img src="data:image/png;base64,{source}" style="width:{width}px" alt="">{below}</figure>'
 
 
-def pixel_figures(pictures: list[Image.Image], width: int, captions: list[str] | None = None) -> None:
+def pixel_figures(
+    pictures: list[Image.Image], width: int, captions: list[str] | None = None, colours: list[str] | None = None
+) -> None:
     """Show small pictures side by side (wrapping on a narrow screen), each `width` pixels wide with its pixels as
     sharp squares, with a caption under each.
 
@@ -37,7 +40,10 @@ def pixel_figures(pictures: list[Image.Image], width: int, captions: list[str] |
     of tens. The `pixels` classes are styled in app.py.
     """
     captions = captions or [None] * len(pictures)
-    figures = "".join(figure_html(picture, width, caption) for picture, caption in zip(pictures, captions))
+    colours = colours or [None] * len(pictures)
+    figures = "".join(
+        figure_html(picture, width, caption, colour) for picture, caption, colour in zip(pictures, captions, colours)
+    )
     st.html(f'<div class="pixels">{figures}</div>')
 
 

@@ -210,12 +210,13 @@ def samples(network, progress: dict) -> None:
         return
     names = class_names(tasks.get(network.task).class_names)
     images = [np.asarray(image, dtype=np.float32).reshape(28, 28) / 255 for image in shown["images"]]
-    captions = []
+    captions, colours = [], []
     for label, row in zip(shown["labels"], probabilities):
         guess = int(np.argmax(row))
-        captions.append(f":{answer_colour(guess, label)}[{names[guess]} {100 * max(row):.0f}% ({names[label]})]")
+        captions.append(f"{names[guess]} {100 * max(row):.0f}% ({names[label]})")
+        colours.append(answer_colour(guess, label))
     st.caption(_("Validation images and the network's answers after the last epoch: blue when right, red when wrong."))
-    pixel_figures([grey28(image) for image in images], 56, captions)
+    pixel_figures([grey28(image) for image in images], 56, captions, colours)
 
 
 def results(network) -> None:
@@ -317,12 +318,12 @@ def board() -> None:
             [
                 {
                     _("name"): network.name or _("unnamed"),
+                    _("yours"): "✓" if network.visitor_id == visitor_id() else "",
                     _("task"): _(tasks.get(network.task).title),
-                    _("layers"): " → ".join(network.settings.layers()),
+                    _("test accuracy"): f"{100 * (network.test_accuracy or 0):.2f} %",
                     _("parameters"): network.parameters,
                     _("training seconds"): round(network.training_seconds or 0),
-                    _("test accuracy"): f"{100 * (network.test_accuracy or 0):.2f} %",
-                    _("yours"): "✓" if network.visitor_id == visitor_id() else "",
+                    _("layers"): " → ".join(network.settings.layers()),
                 }
                 for network in everyone
             ],
