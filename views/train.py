@@ -165,9 +165,21 @@ def before_the_start(settings: NetworkSettings) -> bool:
         else _("{minutes} min").format(minutes=f"{seconds / 60:.0f}"),
     )
     st.caption(" → ".join(settings.layers()))
-    problems = networks.problems(settings) or [message for message in [networks.over_cap(settings)] if message]
+    # The widgets keep every setting in range; what is left to say is the cost, in the reader's language.
+    problems = networks.problems(settings)
     for problem in problems:
         st.error(problem)
+    if not problems and networks.cost(settings) > networks.MAX_COST:
+        epochs, images = networks.within_cap(settings)
+        st.error(
+            _(
+                "This network would cost {cost} (parameters x images x epochs), over this app's cap of {cap}. "
+                "Lower the epochs to {epochs} or the training images to {images}, or make the network smaller."
+            ).format(
+                cost=f"{networks.cost(settings):.2e}", cap=f"{networks.MAX_COST:.1e}", epochs=max(epochs, 0), images=f"{images:,}"
+            )
+        )
+        return False
     return not problems
 
 

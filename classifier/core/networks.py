@@ -194,13 +194,20 @@ def problems(settings: NetworkSettings) -> list[str]:
     return found
 
 
+def within_cap(settings: NetworkSettings) -> tuple[int, int]:
+    """The most epochs, and the most training images, that keep these settings within MAX_COST (the other kept)."""
+    return (
+        math.floor(MAX_COST / (parameters(settings) * settings.images)),
+        math.floor(MAX_COST / (parameters(settings) * settings.epochs)),
+    )
+
+
 def over_cap(settings: NetworkSettings) -> str | None:
     """Why a job costs too much and what to lower, or None when it is within MAX_COST."""
     spent = cost(settings)
     if spent <= MAX_COST:
         return None
-    epochs = math.floor(MAX_COST / (parameters(settings) * settings.images))
-    images = math.floor(MAX_COST / (parameters(settings) * settings.epochs))
+    epochs, images = within_cap(settings)
     ways = []
     if epochs >= 1:
         ways.append(f"the epochs to {epochs}")

@@ -46,10 +46,18 @@ from classifier.train.synthetic.strokes import (
     skeleton,
     stroked,
 )
-from classifier.train.synthetic.styles import ADAPTATION_STYLES, STYLES, styled_digit, styled_digits, typed_digit
+from classifier.train.synthetic.styles import (
+    ADAPTATION_STYLES,
+    HELD_OUT_STYLES,
+    STYLES,
+    styled_digit,
+    styled_digits,
+    typed_digit,
+)
 
 __all__ = [
     "ADAPTATION_STYLES",
+    "HELD_OUT_STYLES",
     "CLOTHING_EMOJI",
     "ILLUSTRATIONS_DIR",
     "ILLUSTRATION_CLASSES",
