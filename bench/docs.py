@@ -367,6 +367,18 @@ def render_canvas_ceiling(data: dict) -> str:
     return caption("canvas_ceiling", "canvas_ceiling.py", data, details) + table(header, rows)
 
 
+def render_styles(data: dict) -> str:
+    rows = []
+    for style, row in data["styles"].items():
+        cells = [style, row["digit"]]
+        for kind in ("cnn", "mlp"):
+            misread = ", ".join(f"{other} x{count}" for other, count in row[kind]["read_as"].items())
+            cells.append(f"**{percent(row[kind]['accuracy'])}**" + (f" (read as {misread})" if misread else ""))
+        rows.append([str(cell) for cell in cells])
+    details = f"{data['count']:,} drawings per style, half stored at low resolution, shipped models"
+    return caption("styles", "styles.py", data, details) + table(["style", "digit", "CNN", "MLP"], rows)
+
+
 def render_why_map(data: dict) -> str:
     share = percent(data["deleted_share"], 0)
     rows = [
@@ -391,6 +403,128 @@ def render_why_map(data: dict) -> str:
     return caption("why_map", "why_map.py", data, details) + table(header, rows)
 
 
+def met(good: bool) -> str:
+    return "yes" if good else "**no**"
+
+
+def seeds_accuracy(job: dict, seeds: list[int]) -> str:
+    """A network's test accuracy with seed 0 (bold), then with each seed and their mean."""
+    each = ", ".join(percent(share, 2) for share in job["seeds_test_accuracy"])
+    listed = ", ".join(str(seed) for seed in seeds)
+    return f"**{percent(job['test_accuracy'], 2)}**; seeds {listed}: {each}, mean {percent(job['seeds_mean_test_accuracy'], 2)}"
+
+
+def learner_job_rows(data: dict) -> list[list[str]]:
+    """(measure, goal, measured, met) of the first curve point, the tutorials' networks and the queue's cost."""
+    goals, tutorials, overhead, first = data["goals"], data["tutorials"], data["overhead"], data["first_point"]
+    rows = [
+        [
+            f"`submit` to the first curve point, idle worker (median of {len(first['jobs'])} quick jobs)",
+            f"at most {goals['first_point_s']:.0f} s",
+            f"{first['median_s']:.2f} s",
+            met(first["median_s"] <= goals["first_point_s"]),
+        ]
+    ]
+    for key, label, goal in (
+        ("mlp", "tutorial MLP (Fashion-MNIST, Dense 128, batch 32)", goals["tutorial_mlp_s"]),
+        ("cnn", "tutorial CNN (MNIST, Conv 16 and 32, Dense 128, batch 64)", goals["tutorial_cnn_s"]),
+    ):
+        job = tutorials[key]
+        rows.append(
+            [
+                f"{label}, {job['settings']['images']:,} images x {job['settings']['epochs']} epochs: `submit` to finished",
+                f"at most {goal:.0f} s",
+                f"{job['submit_to_finished_s']:.1f} s (test accuracy {percent(job['test_accuracy'], 2)})",
+                met(job["submit_to_finished_s"] <= goal),
+            ]
+        )
+    accuracy_goal = f"at least {percent(goals['tutorial_cnn_accuracy'], 0)}"
+    for key, label in (("cnn", "the tutorial CNN's test accuracy"), ("cnn_batch_32", "the same CNN with batch 32")):
+        if key in tutorials:
+            job = tutorials[key]
+            label += f" ({job['submit_to_finished_s']:.1f} s)" if key != "cnn" else ""
+            rows.append(
+                [
+                    label,
+                    accuracy_goal,
+                    seeds_accuracy(job, data["seeds"]),
+                    met(job["test_accuracy"] >= goals["tutorial_cnn_accuracy"]),
+                ]
+            )
+    rows.append(
+        [
+            "an epoch of the CNN on the queue, with live progress, against a bare `model.fit` (epochs 2 and 3, medians)",
+            f"at most {goals['overhead_ratio']:.2f}",
+            f"{overhead['ratio']:.2f} ({overhead['queued_epoch_s']:.2f} s against {overhead['bare_epoch_s']:.2f} s)",
+            met(overhead["ratio"] <= goals["overhead_ratio"]),
+        ]
+    )
+    return rows
+
+
+def learner_class_rows(lesson: dict, goal_p95_ms: float, worker_warm_mb: float) -> list[list[str]]:
+    """(measure, goal, measured, met) of a class submitting at once, and the Draw page meanwhile."""
+    rows = [
+        [
+            f"{lesson['learners']} learners submit the quick preset within {lesson['seconds']:.0f} s: finished, failed, lost",
+            "all finished",
+            f"{lesson['finished']}, {lesson['failed']}, {lesson['lost']}",
+            met(lesson["finished"] == lesson["learners"]),
+        ],
+        [
+            "their wait from `submit` to the start, p50 / p95; the class from its first submit to its last network",
+            "–",
+            f"{lesson['wait_to_start_p50_s']:.1f} / {lesson['wait_to_start_p95_s']:.1f} s; {lesson['total_s']:.0f} s",
+            "",
+        ],
+    ]
+    if lesson["stroke_p95_ms"] is not None:
+        rows.append(
+            [
+                f"meanwhile, a stroke's answer on the Draw page, p50 / p95 ({len(lesson['strokes_ms'])} sessions)",
+                f"p95 at most {goal_p95_ms / 1000:.0f} s",
+                f"{lesson['stroke_p50_ms']:,.0f} / {lesson['stroke_p95_ms']:,.0f} ms",
+                met(lesson["stroke_p95_ms"] <= goal_p95_ms and not lesson["strokes_missing"]),
+            ]
+        )
+    worker = f"{worker_warm_mb:,.0f}, {lesson['worker_rss_before_mb']:,.0f} -> {lesson['worker_peak_rss_mb']:,.0f} MB"
+    app = f"{lesson['app_rss_before_mb']:,.0f} -> {lesson['app_rss_after_mb']:,.0f} MB"
+    label = "the worker's memory after its first job, before the class -> its peak; the app's before -> after"
+    return rows + [[label, "–", f"{worker}; {app}", ""]]
+
+
+def learner_drawing_rows(drawing: dict, goal_ratio: float) -> list[list[str]]:
+    """(measure, goal, measured, met) of a second stroke on this app against the bare app, worker training or idle."""
+    rows = []
+    for key, label, goal in (
+        ("training", "a second stroke's answer while the worker trains, this app against the bare app", goal_ratio),
+        ("idle", "the same with the worker idle", None),
+    ):
+        if key in drawing:
+            drawn = drawing[key]
+            rows.append(
+                [
+                    f"{label} (medians of {drawing['rounds']} sessions each)",
+                    f"at most {goal}" if goal else "–",
+                    f"{drawn['ratio']:.2f} ({drawn['ours_median_ms']:.0f} ms against {drawn['bare_median_ms']:.0f} ms)",
+                    met(drawn["ratio"] <= goal and not drawn["missing"]) if goal else "",
+                ]
+            )
+    return rows
+
+
+def render_learner(data: dict) -> str:
+    goals, rows = data["goals"], learner_job_rows(data)
+    if "class" in data:
+        rows += learner_class_rows(data["class"], goals["class_stroke_p95_ms"], data["worker_rss_warm_mb"])
+    if "while_training" in data:
+        rows += learner_drawing_rows(data["while_training"], goals["while_training_ratio"])
+    worker = data["worker"]
+    details = f"one worker with {worker['threads']} thread at niceness {worker['nice']}, a temporary SQLite database"
+    header = ["measure", "goal", "measured", "goal met"]
+    return caption("learner", "learner.py", data, details) + table(header, rows)
+
+
 # The heading of docs/benchmarks.md under which each results file's tables are, as a link's #fragment.
 ANCHORS = {
     "adapt": "adapting-to-a-handwriting",
@@ -398,11 +532,13 @@ ANCHORS = {
     "classroom": "a-classroom-at-once",
     "domain": "the-domain-check-and-calibration",
     "latency": "latency-a-person-feels",
+    "learner": "training-your-own-network",
     "load": "many-users-in-one-process",
     "outlier_exposure": "outlier-exposure-of-the-whole-network",
     "read_numbers": "reading-numbers",
     "robustness": "real-input",
     "speed": "speed-and-memory",
+    "styles": "writing-styles-no-model-trains-on",
     "why_map": "does-the-why-map-tell-the-truth",
 }
 
@@ -456,6 +592,21 @@ def render_summary(results: Results) -> str:
             "classroom",
         ],
     ]
+    learner = results["learner"]
+    tutorials = learner["tutorials"]
+    rows += [
+        [
+            "a learner's own network: its first curve point after the click",
+            f"{learner['first_point']['median_s']:.1f} s",
+            "learner",
+        ],
+        [
+            "tutorial MLP / CNN, 10,000 images x 3 epochs, on the worker (CNN's test accuracy)",
+            f"{tutorials['mlp']['submit_to_finished_s']:.1f} s / {tutorials['cnn']['submit_to_finished_s']:.1f} s "
+            f"({percent(tutorials['cnn']['test_accuracy'], 2)})",
+            "learner",
+        ],
+    ]
     if "app" in speed:
         rows.append(
             [
@@ -475,11 +626,13 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "classroom": render_classroom,
     "domain": render_domain,
     "latency": render_latency,
+    "learner": render_learner,
     "load": render_load,
     "outlier_exposure": render_outlier_exposure,
     "read_numbers": render_read_numbers,
     "robustness": render_robustness,
     "speed": render_speed,
+    "styles": render_styles,
     "why_map": render_why_map,
 }
 

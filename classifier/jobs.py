@@ -30,6 +30,8 @@ THREADS_ENV, NICE_ENV = "CLASSIFIER_WORKER_THREADS", "CLASSIFIER_WORKER_NICE"
 DEFAULT_THREADS, DEFAULT_NICE = 1, 10
 # How often an idle worker looks for a job, at most (seconds): the first curve point comes soon after a click.
 POLL_SECONDS = 0.25
+# Jobs a worker's training process runs before a fresh one replaces it (see run_worker).
+JOBS_PER_PROCESS = 20
 
 
 def _queue_of(url: str) -> Huey:
@@ -90,16 +92,32 @@ def _run(network_id: str, url: str | None) -> None:
 
 
 def run_worker(url: str | None = None, threads: int | None = None, nice: int | None = None) -> None:
-    """Be a worker until stopped (SIGINT or SIGTERM): take jobs off the queue one at a time and train them."""
+    """Be a worker until stopped (SIGINT or SIGTERM): take jobs off the queue one at a time and train them.
+
+    The jobs run in a child process, which starts TensorFlow as soon as it starts (so that a learner's first
+    curve point comes soon after the click) and is replaced by a fresh one after JOBS_PER_PROCESS jobs:
+    TensorFlow keeps some memory of every model it built, and a class trains many.
+    """
     threads = threads or int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
     nice = int(os.environ.get(NICE_ENV, DEFAULT_NICE)) if nice is None else nice
     os.nice(nice)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
-    from classifier.train import learner
-
-    # TensorFlow starts now, not in the first job, so that a learner's first curve point comes soon after the click.
-    learner.warm_up(threads)
     NetworkStore(url).close()  # make or upgrade the schema before the first job
     huey, _ = queue(url)
-    huey.create_consumer(workers=1, periodic=False, initial_delay=POLL_SECONDS, max_delay=POLL_SECONDS).run()
+
+    @huey.on_startup()
+    def warm_up() -> None:
+        from classifier.train import learner
+
+        learner.warm_up(threads)
+
+    huey.create_consumer(
+        workers=1,
+        worker_type="process",
+        max_tasks=JOBS_PER_PROCESS,
+        periodic=False,
+        initial_delay=POLL_SECONDS,
+        max_delay=POLL_SECONDS,
+        health_check_interval=1,
+    ).run()

@@ -11,6 +11,7 @@ import time
 import uuid
 
 import numpy as np
+import psutil
 import pytest
 
 from classifier import Classifier
@@ -109,8 +110,12 @@ def test_a_worker_killed_in_the_middle_leaves_the_job_failed_not_running(worker)
     store, process = worker
     network = submit(visitor(), LONG, store=store)
     running = wait_for(store, network.id, lambda n: n.status == "running" and n.progress.get("step", 0) > 10)
-    process.send_signal(signal.SIGKILL)
+    # The worker and its training process die at once (as when the machine kills them for memory).
+    trainers = psutil.Process(process.pid).children(recursive=True)
+    for killed in [process, *trainers]:
+        killed.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
+    psutil.wait_procs(trainers, timeout=10)
     assert store.get(network.id).status == "running"  # its heartbeat is fresh
     # No heartbeat for longer than the timeout: the next look marks it failed, with what happened.
     assert store.mark_dead(now=running.heartbeat + 31) == 1

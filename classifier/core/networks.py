@@ -36,10 +36,11 @@ SEED_RANGE = (0, 2**31 - 1)
 # ten epochs is 1.1e11).
 MAX_COST = 150_000_000_000
 # Training speed with one thread on the 2-core machine this was measured on, in forward multiply-adds per
-# second (a training step costs about three forward passes), and a job's fixed cost: the worker loading
-# the data and building the network. Measured by bench/learner.py; an estimate, shown as one.
-MULTIPLY_ADDS_PER_SECOND = {"mlp": 2.0e9, "cnn": 1.5e10}
-SETUP_SECONDS = 3.0
+# second (a training step costs about three forward passes), and a job's fixed cost: the data, building
+# the network, scoring the test set and converting it. Fitted to bench/learner.py's jobs (docs/benchmarks.md,
+# "Training your own network"); the page shows the result as an estimate.
+MULTIPLY_ADDS_PER_SECOND = {"mlp": 4.0e9, "cnn": 2.5e10}
+SETUP_SECONDS = 1.0
 IMAGE_SIDE = 28
 
 

@@ -203,6 +203,7 @@ def train(settings: NetworkSettings, report: Report) -> Trained:
     import keras
 
     started = time.monotonic()
+    keras.backend.clear_session()  # the previous job's models are no longer needed
     keras.utils.set_random_seed(settings.seed)
     training, validation, test = _data(settings)
     samples = datasets.Split(validation.images[:SAMPLES], validation.labels[:SAMPLES])
