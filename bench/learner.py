@@ -56,7 +56,7 @@ from classifier.store.networks import Network, NetworkStore
 
 # bench/docs.py, beside this script: the table printed is the one docs/benchmarks.md shows.
 from docs import render_learner
-from harness import browser
+from harness import browser, worker
 from harness.results import measured_alike
 
 RESULTS = Path(__file__).resolve().parent / "results" / "learner.json"
@@ -98,23 +98,9 @@ GOALS = {
 @contextmanager
 def worker_process(log: Path) -> Iterator[subprocess.Popen]:
     """`python -m classifier worker` with its default threads and niceness, on $CLASSIFIER_DATABASE_URL."""
-    environment = {key: value for key, value in os.environ.items() if key not in (THREADS_ENV, NICE_ENV)}
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "classifier", "worker"],
-            cwd=settings.PROJECT_ROOT,
-            env=environment | {"TF_CPP_MIN_LOG_LEVEL": "2"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    defaults = {key: value for key, value in os.environ.items() if key not in (THREADS_ENV, NICE_ENV)}
+    with worker.worker_process(defaults, log) as process:
+        yield process
 
 
 def follow(store: NetworkStore, network_id: str, submitted: float, timeout: float = 600.0) -> dict:
@@ -280,7 +266,16 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def rss_mb(process: subprocess.Popen) -> float:
-    return psutil.Process(process.pid).memory_info().rss / 1e6
+    """The resident memory of a process and its children (a worker trains in a child process), in MB."""
+    parent = psutil.Process(process.pid)
+    every = [parent, *parent.children(recursive=True)]
+    total = 0
+    for one in every:
+        try:
+            total += one.memory_info().rss
+        except psutil.NoSuchProcess:  # a training process being replaced
+            pass
+    return total / 1e6
 
 
 def sample_peak(process: subprocess.Popen, stop: threading.Event, peak: list[float]) -> None:

@@ -31,7 +31,7 @@ DEFAULT_THREADS, DEFAULT_NICE = 1, 10
 # How often an idle worker looks for a job, at most (seconds): the first curve point comes soon after a click.
 POLL_SECONDS = 0.25
 # Jobs a worker's training process runs before a fresh one replaces it (see run_worker).
-JOBS_PER_PROCESS = 20
+JOBS_PER_PROCESS = 40
 
 
 def _queue_of(url: str) -> Huey:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 
-from classifier.core import settings, tasks
+from classifier.core import tasks
 from classifier.train import synthetic
 from harness import browser
+from harness.worker import worker_process
 from tests.bad_files import catalogue
 from tests.conftest import imported_modules
 
@@ -246,16 +245,8 @@ def test_my_drawings_stay_mine_after_a_reload_and_delete_all_my_data_removes_the
 @pytest.fixture(scope="module")
 def worker():
     """A worker beside the server (as app.sh starts one), on the same database: the test run's."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "classifier", "worker"],
-        cwd=settings.PROJECT_ROOT,
-        env={**os.environ, "CLASSIFIER_WORKER_NICE": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
+    with worker_process({**os.environ, "CLASSIFIER_WORKER_NICE": "0"}) as process:
+        yield process
 
 
 def test_a_learner_trains_the_quick_preset_watches_it_then_draws_for_it_after_a_reload(server, chromium, worker):
@@ -274,8 +265,11 @@ def test_a_learner_trains_the_quick_preset_watches_it_then_draws_for_it_after_a_
         page.goto(server)
         page.locator('[data-testid="stSidebar"]').get_by_text("Mine", exact=True).click()
         browser.draw(page, "1")
-        page.get_by_text("Your network “my first net”").first.wait_for(timeout=60_000)
+        deadline = time.monotonic() + 60
+        while not browser.metric_values(page, "Prediction") and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
         assert len(browser.metric_values(page, "Prediction")) == 1
+        page.locator('[data-testid="stMain"]').get_by_text("Your network “my first net”").first.wait_for(timeout=10_000)
         page.get_by_text("has no “doesn't look like a digit” check").first.wait_for(timeout=10_000)
         assert browser.exceptions_on(page) == 0
     finally:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 
@@ -15,12 +13,13 @@ import psutil
 import pytest
 
 from classifier import Classifier
-from classifier.core import networks, settings
+from classifier.core import networks
 from classifier.core.errors import NetworkSettingsError
 from classifier.core.networks import NetworkSettings
 from classifier.jobs import queue, submit
 from classifier.store.database import DATABASE_URL_ENV
 from classifier.store.networks import NetworkStore
+from harness.worker import worker_process
 from tests.conftest import large_digit
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
@@ -34,20 +33,9 @@ LONG = NetworkSettings(task="digits", kind="mlp", hidden=(256, 256), images=50_0
 def worker(database_url):
     """A worker process (`python -m classifier worker`) on the test database; yields (store, process)."""
     store = NetworkStore(database_url)
-    env = {**os.environ, DATABASE_URL_ENV: database_url, "CLASSIFIER_WORKER_THREADS": "1", "CLASSIFIER_WORKER_NICE": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "classifier", "worker"],
-        cwd=settings.PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield store, process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    environment = {**os.environ, DATABASE_URL_ENV: database_url, "CLASSIFIER_WORKER_THREADS": "1", "CLASSIFIER_WORKER_NICE": "0"}
+    with worker_process(environment) as process:
+        yield store, process
     store.close()
 
 

@@ -1,0 +1,1 @@
+"""What the app runs to answer: preprocessing, LiteRT inference, explanations, the domain check, numbers, adaptation."""

@@ -1,0 +1,1 @@
+"""The database: corrections, learners' networks, and the migrations that make and upgrade its schema."""

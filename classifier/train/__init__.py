@@ -1,0 +1,1 @@
+"""Training only (Keras and TensorFlow): models, synthetic inputs, outliers, training, calibration, learners' networks."""
