@@ -5,6 +5,7 @@ import streamlit as st
 from classifier.core.settings import CANVAS_SIZE
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, SWITCH_LABEL, _
 from ui.loaders import return_freed_memory
+from ui.visitor import remember_visitor
 
 return_freed_memory()
 
@@ -49,6 +50,7 @@ st.set_page_config(page_title="Draw it: digit and clothing classifier", page_ico
 st.html(PAGE_CSS + DRAWING_CSS)
 
 st.sidebar.segmented_control(SWITCH_LABEL, list(LANGUAGES), default="en", format_func=LANGUAGES.get, key=LANGUAGE_KEY)
+remember_visitor()
 
 st.navigation(
     [

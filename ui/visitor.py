@@ -15,8 +15,8 @@ import uuid
 import streamlit as st
 
 COOKIE = "draw_it_visitor"
-# The session's id, and whether this session has asked the browser to keep it.
-ID_KEY, KEPT_KEY = "visitor_id", "visitor_id_kept"
+# The session's id, and whether this visitor has stored something (so that the browser should keep the id).
+ID_KEY, STORED_KEY = "visitor_id", "visitor_stored"
 # A year, after which an unused browser forgets the id (and with it, the way to its drawings).
 COOKIE_SECONDS = 365 * 24 * 3600
 # What `uuid.uuid4().hex` makes: the only cookie value taken as an id, so that nothing else is written back.
@@ -41,12 +41,26 @@ def is_returning() -> bool:
     return _cookie() == visitor_id()
 
 
-def keep_visitor_id() -> None:
-    """Have the browser keep this session's id in a cookie, once per session (call it when storing something)."""
-    if is_returning() or st.session_state.get(KEPT_KEY):
-        return
-    st.html(
+def _set_cookie(container) -> None:
+    container.html(
         f"<script>document.cookie = '{COOKIE}={visitor_id()}; Max-Age={COOKIE_SECONDS}; Path=/; SameSite=Lax';</script>",
         unsafe_allow_javascript=True,
     )
-    st.session_state[KEPT_KEY] = True
+
+
+def keep_visitor_id() -> None:
+    """Ask the browser to keep this session's id in a cookie: the visitor has just stored something (a drawing, a
+    network). `remember_visitor` asks again on every later run, in case this run is cut short by a rerun."""
+    if not is_returning():
+        _set_cookie(st)
+    st.session_state[STORED_KEY] = True
+
+
+def remember_visitor() -> None:
+    """Ask again on every run (app.py) once the visitor has stored something, until a session starts with the cookie.
+
+    The browser runs the script once, when the element first appears; a page that stored something and then
+    reran at once (the Train page after "Start training") may have dropped the first one.
+    """
+    if st.session_state.get(STORED_KEY) and not is_returning():
+        _set_cookie(st.sidebar)
