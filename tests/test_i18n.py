@@ -33,7 +33,8 @@ UNTRANSLATED = re.compile(
 PASSED_AS_VALUES = [*networks.POOLINGS]
 # Streamlit's own Markdown for coloured text, e.g. ":blue[...]".
 MARKUP = re.compile(r":(blue|red)\[|`[^`]*`")
-STYLE, TAG = re.compile(r"<style>.*?</style>", re.DOTALL), re.compile(r"<[^>]*>")
+# The page's CSS and scripts (the visitor's cookie, ui/visitor.py) are not text a reader sees.
+STYLE, TAG = re.compile(r"<(style|script)>.*?</\1>", re.DOTALL), re.compile(r"<[^>]*>")
 
 
 def _strings(value) -> list[str]:
