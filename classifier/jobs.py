@@ -79,16 +79,7 @@ def _run(network_id: str, url: str | None) -> None:
         logging.getLogger(__name__).exception("Training network %s failed", network_id)
         store.fail(network_id, f"Training failed: {error}")
         return
-    store.finish(
-        network_id,
-        status=trained.status,
-        keras=trained.keras,
-        tflite=trained.tflite,
-        training_seconds=trained.training_seconds,
-        test_accuracy=trained.test_accuracy,
-        metrics=trained.metrics,
-        progress=trained.progress,
-    )
+    store.finish(network_id, **vars(trained))  # a Trained's fields are finish's keywords
 
 
 def run_worker(url: str | None = None, threads: int | None = None, nice: int | None = None) -> None:
