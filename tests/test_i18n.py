@@ -249,7 +249,7 @@ def test_the_train_page_in_chinese_shows_no_untranslated_string_in_any_state(sta
     at.run()
     at.switch_page("views/train.py").run()
     if state == "cnn":
-        at.selectbox(key=key + "preset").set_value("tutorial-digits-cnn").run()
+        at.selectbox(key=f"{key}preset-zh_CN").set_value("tutorial-digits-cnn").run()  # per_language's key
     if state == "teacher":
         at.text_input(key=key + "teacher").input("a guess").run()
         at.button(key="clear_board").click().run()

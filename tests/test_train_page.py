@@ -7,6 +7,7 @@ import uuid
 from classifier.core import networks
 from classifier.store.networks import NetworkStore
 from tests.test_app import app
+from ui.i18n import per_language
 from ui.networks import get_network_store
 from ui.visitor import ID_KEY
 
@@ -30,7 +31,7 @@ def metrics(at) -> dict[str, str]:
 def test_a_preset_sets_the_network_and_the_page_counts_its_parameters():
     at = train_page()
     assert metrics(at)["Parameters"] == f"{networks.parameters(networks.PRESETS['quick']):,}"
-    at.selectbox(key="train_preset").set_value("tutorial-digits-cnn").run()
+    at.selectbox(key=per_language("train_preset")).set_value("tutorial-digits-cnn").run()
     assert not at.exception
     # The MNIST tutorial's CNN has 206,922 parameters (../shared/seeds/002).
     assert metrics(at)["Parameters"] == "206,922"
@@ -39,7 +40,7 @@ def test_a_preset_sets_the_network_and_the_page_counts_its_parameters():
 
 def test_too_costly_a_network_says_what_to_lower_and_cannot_start():
     at = train_page()
-    at.selectbox(key="train_preset").set_value("tutorial-digits-cnn").run()
+    at.selectbox(key=per_language("train_preset")).set_value("tutorial-digits-cnn").run()
     at.slider(key="train_epochs").set_value(60).run()
     assert any("Lower the epochs to" in error.value for error in at.error)
     assert at.button(key="start").disabled

@@ -12,7 +12,7 @@ from classifier import ClassifierError
 from classifier.core import networks, tasks
 from classifier.core.networks import NetworkSettings
 from ui.charts import answer_colour, confusion_chart, live_curve_chart, training_curve_chart
-from ui.i18n import _, class_names
+from ui.i18n import _, class_names, per_language
 from ui.loaders import get_history
 from ui.networks import get_network_store
 from ui.pictures import grey28, pixel_figures
@@ -51,9 +51,9 @@ WORDS = (
 )
 
 
-def apply_preset() -> None:
-    """Put the chosen preset's settings into the widgets."""
-    preset = networks.PRESETS[st.session_state[KEY + "preset"]]
+def apply_preset(name: str) -> None:
+    """Put a preset's settings into the widgets."""
+    preset = networks.PRESETS[name]
     layers = preset.hidden if preset.kind == "mlp" else preset.filters
     values = {
         "task": preset.task,
@@ -81,14 +81,15 @@ def apply_preset() -> None:
 def settings_form() -> NetworkSettings:
     """The learner's choices: a preset, then every setting, each with what it means."""
     if KEY + "task" not in st.session_state:
-        st.session_state[KEY + "preset"] = "quick"
-        apply_preset()
+        apply_preset(next(iter(PRESET_TITLES)))
+    # A key of its own in each language, so that the chosen preset's title follows the language (ui/i18n.py).
+    preset_key = per_language(KEY + "preset")
     st.selectbox(
         _("Start from"),
         list(PRESET_TITLES),
         format_func=lambda name: _(PRESET_TITLES[name]),
-        key=KEY + "preset",
-        on_change=apply_preset,
+        key=preset_key,
+        on_change=lambda: apply_preset(st.session_state[preset_key]),
     )
     task_column, kind_column = st.columns(2)
     task = (
