@@ -85,3 +85,16 @@ def test_the_board_is_cleared_only_with_the_teachers_password():
     at.button(key="clear_board").click().run()
     assert not at.exception
     assert network.id not in [n.id for n in store.board()]
+
+
+def test_a_learner_renames_and_deletes_their_own_network():
+    at = train_page()
+    at.button(key="start").click().run()
+    (network,) = NetworkStore().mine(at.session_state[ID_KEY])
+    at.text_input(key="train_rename").input("renamed").run()
+    at.button(key="rename").click().run()
+    assert not at.exception
+    assert NetworkStore().get(network.id).name == "renamed"
+    at.button(key="delete_network").click().run()
+    assert NetworkStore().get(network.id) is None
+    assert NetworkStore().mine(at.session_state[ID_KEY]) == []

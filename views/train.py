@@ -27,6 +27,15 @@ PRESET_TITLES = {
     "shipped-fashion-mlp": "The shape of the shipped clothing MLP",
     "shipped-fashion-cnn": "The shape of the shipped clothing CNN",
 }
+# How the page names each state of a learner's network (classifier/store/networks.py, STATUSES).
+STATUS_TITLES = {
+    "queued": "in the queue",
+    "running": "training",
+    "stopping": "stopping",
+    "finished": "finished",
+    "stopped": "stopped",
+    "failed": "failed",
+}
 UNITS = (16, 32, 64, 128, 256, 512)
 FILTERS = (8, 16, 32, 64)
 RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
@@ -314,6 +323,40 @@ def watch(network_id: str, was_active: bool) -> None:
         st.success(_("It is yours now: choose it on the Draw page (or on Upload clothing) to try it."))
 
 
+def my_networks() -> None:
+    """The learner's own networks: rename one, or delete it (only theirs; the store checks)."""
+    from classifier.core.errors import StoreError
+
+    store = get_network_store()
+    try:
+        mine = {network.id: network for network in store.mine(visitor_id())}
+    except StoreError as error:
+        st.error(str(error))
+        return
+    if not mine:
+        return
+    with st.expander(_("Your networks ({count})").format(count=len(mine))):
+        chosen = st.selectbox(
+            _("Network"),
+            list(mine),
+            format_func=lambda key: " · ".join(
+                [mine[key].name or _("unnamed"), _(tasks.get(mine[key].task).title), _(STATUS_TITLES[mine[key].status])]
+            ),
+            key=KEY + "mine",
+        )
+        name = st.text_input(_("New name"), max_chars=40, key=KEY + "rename")
+        rename_column, delete_column = st.columns(2)
+        try:
+            if rename_column.button(_("Rename"), key="rename", disabled=not name.strip()):
+                store.rename(chosen, visitor_id(), name)
+                st.rerun()
+            if delete_column.button(_("Delete this network"), icon=":material/delete:", key="delete_network"):
+                store.delete(chosen, visitor_id())
+                st.rerun()
+        except StoreError as error:
+            st.error(str(error))
+
+
 def board() -> None:
     """Every network trained here since the teacher last cleared the board, best first; the teacher may clear it."""
     from classifier.core.errors import StoreError
@@ -401,4 +444,5 @@ with st.container(border=True):
 
 if newest is not None:
     st.fragment(watch, run_every=1.0 if active else None)(newest.id, active)
+my_networks()
 board()
