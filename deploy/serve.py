@@ -67,12 +67,13 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop(processes: list[subprocess.Popen], timeout: float = 15) -> None:
+    """Ask each process to end (SIGTERM), then kill any still running after `timeout` seconds."""
     for process in processes:
         process.terminate()
     for process in processes:
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
 
@@ -127,7 +128,7 @@ def cluster(
         wait_until_healthy(f"{url}/_stcore/health", nginx, timeout)
         yield url, everyone, folder
     finally:
-        _stop(started[::-1])
+        stop(started[::-1])
         for log in logs:
             log.close()
         if sys.exc_info()[0] is None:

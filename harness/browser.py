@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from classifier.core import settings
-from deploy.serve import wait_until_healthy
+from deploy.serve import stop, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -95,11 +95,7 @@ def streamlit_server(
         wait_until_healthy(f"{url}/_stcore/health", server, timeout, log.name)
         yield url, server, Path(log.name)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop([server])
         log.close()
 
 

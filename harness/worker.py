@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from classifier.core import settings
+from deploy.serve import stop
 
 
 @contextmanager
@@ -27,10 +28,6 @@ def worker_process(environment: dict[str, str] | None = None, log: Path | None =
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop([process], timeout=30)
         if log:
             output.close()
