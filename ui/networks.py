@@ -9,6 +9,7 @@ import streamlit as st
 from classifier.core.settings import MODEL_KINDS
 from ui.i18n import _
 from ui.loaders import get_classifier
+from ui.visitor import has_stored, visitor_id
 
 if TYPE_CHECKING:
     from classifier import Classifier
@@ -33,12 +34,18 @@ def _learner_classifier(network_id: str, name: str, task: str) -> Classifier:
     return Classifier.from_litert(task, name or network_id, get_network_store().model_bytes(network_id, "tflite"))
 
 
-def usable_networks(visitor_id: str, task: str) -> list[Network]:
-    """The visitor's networks of a task that can answer (finished, or stopped with what they learned), newest first."""
+def usable_networks(task: str) -> list[Network]:
+    """The visitor's networks of a task that can answer (finished, or stopped with what they learned), newest first.
+
+    A visitor who has stored nothing has none: the Draw page then opens no database before its canvas is sent.
+    """
     from classifier.core.errors import StoreError
 
+    if not has_stored():
+        return []
     try:
-        return [network for network in get_network_store().mine(visitor_id) if network.task == task and network.has_model]
+        mine = get_network_store().mine(visitor_id())
+        return [network for network in mine if network.task == task and network.has_model]
     except StoreError:
         return []
 

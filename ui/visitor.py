@@ -41,6 +41,11 @@ def is_returning() -> bool:
     return _cookie() == visitor_id()
 
 
+def has_stored() -> bool:
+    """Whether this visitor may have stored something: they came back with the cookie, or stored in this session."""
+    return is_returning() or bool(st.session_state.get(STORED_KEY))
+
+
 def _set_cookie(container) -> None:
     container.html(
         f"<script>document.cookie = '{COOKIE}={visitor_id()}; Max-Age={COOKIE_SECONDS}; Path=/; SameSite=Lax';</script>",

@@ -71,9 +71,7 @@ def controls() -> Controls:
     with st.sidebar:
         writing = st.segmented_control(_("Write"), WRITING_CHOICES, default=WRITING_CHOICES[0], format_func=_, key="writing")
         stroke_width = st.slider(_("Stroke width"), min_value=6, max_value=40, value=18, key="stroke_width")
-        from ui.visitor import visitor_id
-
-        own = {model_choice(network): network for network in usable_networks(visitor_id(), TASK.name)}
+        own = {model_choice(network): network for network in usable_networks(TASK.name)}
         offered = [*MODEL_CHOICES, MINE] if own else list(MODEL_CHOICES)
         choice = st.segmented_control(_("Model"), offered, default="CNN", format_func=_, key="model_choice")
         if choice == MINE:

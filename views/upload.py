@@ -18,7 +18,6 @@ from ui.i18n import _, class_names
 from ui.inside import show_inside
 from ui.networks import classifier_of, model_choice, title_of, usable_networks
 from ui.pictures import grey28, pixel_figure, thumbnail
-from ui.visitor import visitor_id
 
 TASK = tasks.get("fashion")
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
@@ -136,7 +135,7 @@ def results_table(rows: list[dict]) -> None:
     st.download_button(_("Download CSV"), buffer.getvalue(), file_name="predictions.csv", mime="text/csv")
 
 
-own = {model_choice(network): network for network in usable_networks(visitor_id(), TASK.name)}
+own = {model_choice(network): network for network in usable_networks(TASK.name)}
 model_kind, inside, files = chosen_files(own)
 if not files:
     st.info(_("Upload a photo, or pick an example above, to see what the network makes of it."))
