@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import math
 
 import numpy as np
 import streamlit as st
@@ -11,6 +10,7 @@ import streamlit as st
 from classifier import ClassifierError
 from classifier.core import networks, tasks
 from classifier.core.networks import NetworkSettings
+from classifier.store.networks import ACTIVE
 from ui.charts import answer_colour, confusion_chart, live_curve_chart, training_curve_chart
 from ui.i18n import _, class_names, per_language
 from ui.loaders import get_history
@@ -40,7 +40,6 @@ UNITS = (16, 32, 64, 128, 256, 512)
 FILTERS = (8, 16, 32, 64)
 RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 BATCHES = (16, 32, 64, 128, 256, 512)
-ACTIVE = ("queued", "running", "stopping")
 # The app's secret (.streamlit/secrets.toml) that holds the teacher's password, which clears the class board.
 TEACHER_SECRET = "teacher_password"
 # The settings' widgets keep their values under these keys, so that a preset can set them.
@@ -212,8 +211,8 @@ def _left(progress: dict) -> str:
     return _("{elapsed} s so far, about {left} s left").format(elapsed=f"{elapsed:.0f}", left=f"{left:.0f}")
 
 
-def curves(network, progress: dict) -> None:
-    steps_per_epoch = math.ceil(network.settings.images / network.settings.batch_size)
+def curves(progress: dict) -> None:
+    steps_per_epoch = progress["steps"] // progress["epochs"]
     loss_column, accuracy_column = st.columns(2)
     for column, metric in ((loss_column, "loss"), (accuracy_column, "accuracy")):
         column.altair_chart(
@@ -314,7 +313,7 @@ def watch(network_id: str, was_active: bool) -> None:
     elif network.status == "stopping":
         st.info(_("Stopping after this batch…"))
     if progress:
-        curves(network, progress)
+        curves(progress)
         samples(network, progress)
     if network.has_model:
         if network.status == "stopped":

@@ -110,8 +110,7 @@ class _Reporter:
     """A Keras callback's work: keep the curves, send them at most every REPORT_SECONDS, and say when to stop."""
 
     def __init__(self, report: Report, settings: NetworkSettings, samples: datasets.Split) -> None:
-        self.report, self.settings = report, settings
-        self.steps_per_epoch = math.ceil(settings.images / settings.batch_size)
+        self.report = report
         self.started = time.monotonic()
         self.sent = 0.0
         self.step = 0
@@ -119,7 +118,7 @@ class _Reporter:
         self.stopped = False
         self.progress: dict = {
             "step": 0,
-            "steps": self.steps_per_epoch * settings.epochs,
+            "steps": math.ceil(settings.images / settings.batch_size) * settings.epochs,
             "epoch": 0,
             "epochs": settings.epochs,
             "elapsed": 0.0,
