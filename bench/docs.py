@@ -368,15 +368,45 @@ def render_canvas_ceiling(data: dict) -> str:
 
 
 def render_styles(data: dict) -> str:
+    runs = data["runs"]
+    labels = list(runs)
+    first = runs[labels[0]]["styles"]
     rows = []
-    for style, row in data["styles"].items():
-        cells = [style, row["digit"]]
+    for style, row in first.items():
+        cells = [style, str(row["digit"]), "yes" if runs[labels[-1]]["styles"][style]["trained"] else "**no**"]
         for kind in ("cnn", "mlp"):
-            misread = ", ".join(f"{other} x{count}" for other, count in row[kind]["read_as"].items())
-            cells.append(f"**{percent(row[kind]['accuracy'])}**" + (f" (read as {misread})" if misread else ""))
-        rows.append([str(cell) for cell in cells])
-    details = f"{data['count']:,} drawings per style, half stored at low resolution, shipped models"
-    return caption("styles", "styles.py", data, details) + table(["style", "digit", "CNN", "MLP"], rows)
+            for label in labels:
+                figures = runs[label]["styles"][style][kind]
+                misread = ", ".join(f"{other} x{count}" for other, count in figures["read_as"].items())
+                cells.append(percent(figures["accuracy"]) + (f" ({misread})" if misread else ""))
+        rows.append(cells)
+    header = ["style", "digit", "learned now"]
+    header += [f"{kind.upper()}, {label} (models of {runs[label]['models']})" for kind in ("cnn", "mlp") for label in labels]
+    details = f"{data['count']:,} drawings per style, half stored at low resolution"
+    return caption("styles", "styles.py", data, details) + table(header, rows)
+
+
+def render_domain_sources(data: dict) -> str:
+    text = ""
+    for model, entry in data.items():
+        before, shipped = entry["before"]["families"], entry["settings"][entry["shipped"]]["families"]
+
+        def figures(row: dict) -> str:
+            return f"{row['auroc']:.4f} / {percent(row['rejected'])}"
+
+        rows = [[family, figures(before[family]), f"**{figures(shipped[family])}**"] for family in before]
+        text += f"**{model}**, each family held out in turn: AUROC / share rejected "
+        text += f"(before: the sources and settings of then; now: {entry['shipped']})\n\n"
+        text += table(["family held out", "before", "now"], rows) + "\n"
+        settings_rows = [
+            [name, f"{row['mean_auroc']:.4f}", f"{row['min_auroc']:.4f}", percent(row["mean_rejected"])]
+            for name, row in entry["settings"].items()
+        ]
+        if len(settings_rows) > 1:
+            text += f"**{model}**, the settings compared (mean over the families held out):\n\n"
+            text += table(["domain network", "mean AUROC", "lowest AUROC", "mean share rejected"], settings_rows) + "\n"
+    details = "tuning outliers of the family held out, against realistic validation inputs; no test set"
+    return caption("domain_sources", "domain_sources.py", data, details) + text.rstrip("\n") + "\n"
 
 
 def render_why_map(data: dict) -> str:
@@ -531,6 +561,7 @@ ANCHORS = {
     "canvas_ceiling": "how-high-can-canvas-like-digits-go",
     "classroom": "a-classroom-at-once",
     "domain": "the-domain-check-and-calibration",
+    "domain_sources": "outliers-from-sources-the-check-never-saw",
     "latency": "latency-a-person-feels",
     "learner": "training-your-own-network",
     "load": "many-users-in-one-process",
@@ -538,7 +569,7 @@ ANCHORS = {
     "read_numbers": "reading-numbers",
     "robustness": "real-input",
     "speed": "speed-and-memory",
-    "styles": "writing-styles-no-model-trains-on",
+    "styles": "writing-styles-mnist-lacks",
     "why_map": "does-the-why-map-tell-the-truth",
 }
 
@@ -625,6 +656,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "canvas_ceiling": render_canvas_ceiling,
     "classroom": render_classroom,
     "domain": render_domain,
+    "domain_sources": render_domain_sources,
     "latency": render_latency,
     "learner": render_learner,
     "load": render_load,

@@ -84,22 +84,23 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(cross_entropy, bounds=(-3.0, 3.0), method="bounded").x))
 
 
-def _fit_head(inside: np.ndarray, outside: np.ndarray, seed: int) -> Head:
+def _fit_head(inside: np.ndarray, outside: list[np.ndarray], seed: int, units: int, decay: float) -> Head:
     """Train a one-hidden-layer network (NumPy, Adam, full batch) to output > 0 for inside and < 0 for outside.
 
-    Both groups weigh the same in the loss, whatever their sizes.
+    The real inputs weigh half of the loss and the outliers the other half, each source of them the same share.
     """
-    inputs = np.concatenate([inside, outside])
-    target = np.concatenate([np.ones(len(inside)), np.zeros(len(outside))]).astype(np.float32)
-    weight = np.where(target == 1, 0.5 / len(inside), 0.5 / len(outside)).astype(np.float32)
+    inputs = np.concatenate([inside, *outside])
+    target = np.concatenate([np.ones(len(inside)), np.zeros(sum(len(part) for part in outside))]).astype(np.float32)
+    shares = [np.full(len(inside), 0.5 / len(inside))] + [np.full(len(part), 0.5 / len(outside) / len(part)) for part in outside]
+    weight = np.concatenate(shares).astype(np.float32)
     mean, scale = inputs.mean(axis=0), inputs.std(axis=0) + 1e-6
     standard = (inputs - mean) / scale
     rng = np.random.default_rng(seed)
     width = inputs.shape[1]
     params = [
-        rng.normal(0, 1 / np.sqrt(width), (width, HIDDEN_UNITS)).astype(np.float32),
-        np.zeros(HIDDEN_UNITS, np.float32),
-        rng.normal(0, 1 / np.sqrt(HIDDEN_UNITS), HIDDEN_UNITS).astype(np.float32),
+        rng.normal(0, 1 / np.sqrt(width), (width, units)).astype(np.float32),
+        np.zeros(units, np.float32),
+        rng.normal(0, 1 / np.sqrt(units), units).astype(np.float32),
         np.zeros((), np.float32),
     ]
     first, second = [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params]
@@ -110,9 +111,9 @@ def _fit_head(inside: np.ndarray, outside: np.ndarray, seed: int) -> Head:
             error = (1 / (1 + np.exp(-logit)) - target) * weight  # gradient of the weighted logistic loss
         hidden_error = np.outer(error, params[2]) * (hidden > 0)
         gradients = [
-            standard.T @ hidden_error + WEIGHT_DECAY * params[0],
+            standard.T @ hidden_error + decay * params[0],
             hidden_error.sum(axis=0),
-            hidden.T @ error + WEIGHT_DECAY * params[2],
+            hidden.T @ error + decay * params[2],
             error.sum(),
         ]
         for index, gradient in enumerate(gradients):
@@ -204,18 +205,12 @@ def neighbour_index(classifier: Classifier, training: datasets.Split, rng: np.ra
     return NeighbourIndex(features.astype(np.float16), training.images[picked], training.labels[picked].astype(np.uint8))
 
 
-def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir=None, seed: int = 1) -> dict[str, float | str]:
-    """Fit and write a model's temperature, domain network and threshold; return what was measured."""
-    task = tasks.get(task)
-    classifier = Classifier(task.name, model_kind, models_dir, domain_check=False)
-    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
+def real_inputs(
+    task: tasks.Task, model_kind: str, classifier: Classifier, training: datasets.Split, layers: tuple[str, ...], seed: int
+) -> np.ndarray:
+    """The domain network's inputs for real inputs: training images as they are, redrawn or rephotographed as users
+    give them, in the styles the model learned, and (drawings) enlarged or scanned."""
     rng = np.random.default_rng(seed)
-
-    validation_logits = classifier.outputs_batch(validation.images / np.float32(255))["logits"]
-    labels = validation.labels.astype(int)
-    temperature = fit_temperature(validation_logits, labels)
-
-    layers = summarised_layers(classifier.outputs_batch(validation.images[:1] / np.float32(255), tuple(classifier.layer_names)))
     raw = training.images[rng.choice(len(training.labels), size=min(RAW_INSIDE, len(training.labels)), replace=False)]
     drawn = training.images[rng.choice(len(training.labels), size=min(REALISTIC_INSIDE, len(training.labels)), replace=False)]
     real = [raw / np.float32(255), synthetic.redrawn_images(task, drawn, seed, as_users=True) / np.float32(255)]
@@ -234,13 +229,41 @@ def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir
             for position, index in enumerate(scanned)
         ]
         real.append(_preprocessed(task, pictures)[0])
-    inside = np.concatenate([classifier.head_inputs(images, layers) for images in real])
+    return np.concatenate([classifier.head_inputs(images, layers) for images in real])
+
+
+def outlier_inputs(
+    task: tasks.Task, classifier: Classifier, layers: tuple[str, ...], part: str, per_source: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """The domain network's inputs for outlier pictures of each source of a part ("tuning" or "held-out")."""
+    return {
+        source: classifier.head_inputs(images, layers) for source, images in outlier_images(task, part, per_source, rng).items()
+    }
+
+
+def fit_head(
+    inside: np.ndarray, outside: dict[str, np.ndarray], seed: int, units: int = HIDDEN_UNITS, decay: float = WEIGHT_DECAY
+) -> Head:
+    """The domain network: real inputs against the outliers of every source, each source weighing the same."""
+    return _fit_head(inside, list(outside.values()), seed, units, decay)
+
+
+def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir=None, seed: int = 1) -> dict[str, float | str]:
+    """Fit and write a model's temperature, domain network and threshold; return what was measured."""
+    task = tasks.get(task)
+    classifier = Classifier(task.name, model_kind, models_dir, domain_check=False)
+    training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train", data_dir), seed)
+    rng = np.random.default_rng(seed)
+
+    validation_logits = classifier.outputs_batch(validation.images / np.float32(255))["logits"]
+    labels = validation.labels.astype(int)
+    temperature = fit_temperature(validation_logits, labels)
+
+    layers = summarised_layers(classifier.outputs_batch(validation.images[:1] / np.float32(255), tuple(classifier.layer_names)))
+    inside = real_inputs(task, model_kind, classifier, training, layers, seed)
     # A small training set (a quick check, a toy task) gets fewer outliers: as many as a tenth of its images per source.
     per_source = min(OUTLIERS_PER_SOURCE, max(20, len(training.labels) // 10))
-    outside = np.concatenate(
-        [classifier.head_inputs(images, layers) for images in outlier_images(task, "tuning", per_source, rng).values()]
-    )
-    head = _fit_head(inside, outside, seed)
+    head = fit_head(inside, outlier_inputs(task, classifier, layers, "tuning", per_source, rng), seed)
 
     real_validation = realistic_images(task, validation.images, REALISTIC_VALIDATION, rng)[0]
     real_scores = head(classifier.head_inputs(real_validation, layers))

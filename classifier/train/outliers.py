@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from classifier.core.settings import CANVAS_SIZE
+from classifier.core.settings import ASSETS_DIR, CANVAS_SIZE
 from classifier.train.synthetic.clothing import as_camera_jpeg, photo_clothing
 from classifier.train.synthetic.strokes import canvas_rgb, pen_stroke
 from classifier.train.synthetic.typefaces import EMOJI_FONT, drawn_character, fonts
@@ -49,6 +49,53 @@ def scribble(rng: np.random.Generator) -> np.ndarray:
             points.append((x, y))
         pen_stroke(pen, points, width)
     return canvas_rgb(canvas)
+
+
+def scrawl(rng: np.random.Generator) -> np.ndarray:
+    """Scribbles of another make than `scribble`, each picture one of: a zigzag, loops in a row (a cursive "eeee"),
+    a tangle of straight strokes, hatching, or a curve through random points; white on a black canvas.
+
+    The domain check learns from both makes and `bench/domain_sources.py` holds each out in turn: an
+    outlier maker it has never seen tells whether it learned scribbles or only one program's scribbles.
+    """
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    pen = ImageDraw.Draw(canvas)
+    width = int(rng.integers(8, 30))
+    kind = SCRAWLS[rng.integers(len(SCRAWLS))]
+    left, top = rng.uniform(10, CANVAS_SIZE / 3, size=2)
+    wide, high = rng.uniform(CANVAS_SIZE / 3, CANVAS_SIZE - 20 - left), rng.uniform(CANVAS_SIZE / 4, CANVAS_SIZE - 20 - top)
+    if kind == "zigzag":
+        count = int(rng.integers(5, 10))
+        xs = np.linspace(left, left + wide, count)
+        ys = np.where(np.arange(count) % 2, top, top + high) + rng.normal(0, high * 0.08, count)
+        strokes = [list(zip(xs, ys))]
+    elif kind == "loops":
+        turns = np.linspace(0, math.tau * rng.uniform(2.5, 6), 120)
+        radius = high / 2
+        xs = left + turns / turns[-1] * (wide - radius) + radius * np.cos(turns + math.pi) * rng.uniform(0.3, 0.6)
+        strokes = [list(zip(xs + radius * 0.5, top + radius + radius * np.sin(turns)))]
+    elif kind == "tangle":
+        corners = rng.uniform([left, top], [left + wide, top + high], size=(int(rng.integers(6, 11)), 2))
+        strokes = [[tuple(point) for point in corners]]
+    elif kind == "hatching":
+        lines, slope = int(rng.integers(3, 8)), rng.uniform(-0.6, 0.6) * high
+        wide = min(max(wide, lines * width * 2.5 + abs(slope)), CANVAS_SIZE - 10 - left)
+        strokes = [
+            [(x, top + rng.uniform(0, 0.15) * high), (x + slope, top + high * rng.uniform(0.85, 1))]
+            for x in np.linspace(left, left + wide - abs(slope), lines)
+        ]
+    else:  # a smooth curve through random points
+        points = rng.uniform([left, top], [left + wide, top + high], size=(int(rng.integers(6, 10)), 2))
+        steps = np.linspace(0, len(points) - 1, 80)
+        xs, ys = (np.interp(steps, np.arange(len(points)), points[:, axis]) for axis in (0, 1))
+        kernel = np.ones(9) / 9
+        strokes = [list(zip(np.convolve(xs, kernel, "valid"), np.convolve(ys, kernel, "valid")))]
+    for stroke in strokes:
+        pen_stroke(pen, [tuple(float(v) for v in np.clip(point, 5, CANVAS_SIZE - 5)) for point in stroke], width)
+    return canvas_rgb(canvas)
+
+
+SCRAWLS = ("zigzag", "loops", "tangle", "hatching", "curve")
 
 
 def _star(centre: tuple[float, float], radius: float, points: int, turn: float) -> list[tuple[float, float]]:
@@ -153,15 +200,34 @@ def item_on_canvas(item28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return canvas_rgb(canvas)
 
 
-def object_photo(rng: np.random.Generator, objects: str, transparent: bool = False) -> bytes:
-    """An everyday object (an emoji picture) on a light background, as a product photo: JPEG bytes.
+# Emoji artwork: Noto Color Emoji (a font), and Twemoji and OpenMoji (PNG pictures in assets/emoji/, made by
+# scripts/make_emoji.py). Each is a source of the domain check's outliers of its own, so that bench/domain_sources.py
+# can hold one artwork out when it measures how the check does on objects drawn by another hand.
+ARTWORKS = ("noto", "twemoji", "openmoji")
+EMOJI_SIDE = 109  # Noto Color Emoji's bitmaps are 109 pixels high; the other artworks' pictures are scaled to it
+
+
+def emoji_picture(character: str, artwork: str = "noto") -> Image.Image:
+    """An emoji of one artwork, cropped to its ink, RGBA, about EMOJI_SIDE pixels on its longer side."""
+    if artwork == "noto":
+        font = ImageFont.truetype(str(EMOJI_FONT), EMOJI_SIDE)
+        glyph = Image.new("RGBA", (160, 160))
+        ImageDraw.Draw(glyph).text((80, 80), character, font=font, anchor="mm", embedded_color=True)
+    else:
+        name = "-".join(f"{ord(c):x}" for c in character if c != "\ufe0f")
+        glyph = Image.open(ASSETS_DIR / "emoji" / artwork / f"{name}.png").convert("RGBA")
+        glyph = glyph.crop(glyph.getbbox() or (0, 0, *glyph.size))
+        scale = EMOJI_SIDE / max(glyph.size)
+        return glyph.resize((max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))), Image.Resampling.LANCZOS)
+    return glyph.crop(glyph.getbbox() or (0, 0, *glyph.size))
+
+
+def object_photo(rng: np.random.Generator, objects: str, transparent: bool = False, artwork: str = "noto") -> bytes:
+    """An everyday object (an emoji picture of `artwork`) on a light background, as a product photo: JPEG bytes.
 
     With `transparent`, the object alone on a transparent background, as PNG bytes.
     """
-    font = ImageFont.truetype(str(EMOJI_FONT), 109)  # Noto Color Emoji's bitmaps are 109 pixels high.
-    glyph = Image.new("RGBA", (160, 160))
-    ImageDraw.Draw(glyph).text((80, 80), objects[rng.integers(len(objects))], font=font, anchor="mm", embedded_color=True)
-    glyph = glyph.crop(glyph.getbbox() or (0, 0, 160, 160))
+    glyph = emoji_picture(objects[rng.integers(len(objects))], artwork)
     glyph = glyph.rotate(float(rng.uniform(-20, 20)), expand=True, resample=Image.Resampling.BICUBIC)
     scale = float(rng.uniform(2, 5))
     glyph = glyph.resize((max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))), Image.Resampling.BICUBIC)
@@ -183,6 +249,10 @@ def digit_photo(digit28: np.ndarray, rng: np.random.Generator) -> bytes:
     return photo_clothing(digit28, rng)
 
 
+def _objects(objects: str, artwork: str) -> Callable[[np.random.Generator], bytes]:
+    return lambda rng: object_photo(rng, objects, artwork=artwork)
+
+
 def sources(input_kind: str, part: str, other_images: np.ndarray) -> dict[str, Callable[[np.random.Generator], object]]:
     """The outlier generators for a kind of input ("drawing" or "photo") and a part ("tuning" or "held-out").
 
@@ -200,13 +270,14 @@ def sources(input_kind: str, part: str, other_images: np.ndarray) -> dict[str, C
             "letters": lambda rng: drawn_character(rng, LETTERS, typefaces),
             "symbols": lambda rng: drawn_character(rng, SYMBOLS, typefaces),
             "scribbles": scribble,
+            "scrawls": scrawl,
             "shapes": drawn_shape,
             "clothing": lambda rng: item_on_canvas(other(rng), rng),
             "noise": noise_picture,
         }
     objects = TUNING_OBJECTS if part == "tuning" else HELD_OUT_OBJECTS
     return {
-        "objects": lambda rng: object_photo(rng, objects),
+        **{f"objects-{artwork}": _objects(objects, artwork) for artwork in ARTWORKS},
         "digits": lambda rng: digit_photo(other(rng), rng),
         "shapes": lambda rng: 255 - drawn_shape(rng),
         "noise": noise_picture,
