@@ -603,6 +603,15 @@ def render_summary(results: Results) -> str:
             "read_numbers",
         ],
         [
+            "hooked 7s / curled open 9s read right by the CNN, models before / after learning them",
+            " / ".join(
+                f"{percent(results['styles']['runs']['before']['styles'][name]['cnn']['accuracy'])} -> "
+                f"{percent(results['styles']['runs']['after']['styles'][name]['cnn']['accuracy'])}"
+                for name in ("hooked-7", "curled-open-9")
+            ),
+            "styles",
+        ],
+        [
             f"{STYLE_NAMES.get(style, style)} read right by the CNN, before / after 5 corrections",
             f"{percent(adapt['cnn'][f'{style}_before'])} / {percent(adapt['cnn'][f'{style}_after'])}",
             "adapt",
