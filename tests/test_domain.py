@@ -73,6 +73,27 @@ def test_pictures_of_everyday_objects_are_not_clothing(model_kind):
     assert np.mean(rejected) >= 0.8, dict(zip(objects, rejected))
 
 
+@pytest.mark.parametrize("artwork", ["twemoji", "openmoji"])
+def test_objects_in_other_emoji_artwork_are_not_clothing(artwork):
+    """Objects the check never learned, drawn by the artworks it learned other objects of."""
+    from classifier.train.outliers import HELD_OUT_OBJECTS
+    from classifier.train.outliers import object_photo as artwork_photo
+
+    rng = np.random.default_rng(14)
+    classifier = load_classifier("fashion", "cnn")
+    objects = HELD_OUT_OBJECTS[::2]
+    rejected = [not classifier.predict(artwork_photo(rng, emoji, artwork=artwork)).in_domain for emoji in objects]
+    assert np.mean(rejected) >= 0.85, dict(zip(objects, rejected))
+
+
+def test_scrawls_are_out_of_domain():
+    from classifier.train.outliers import scrawl
+
+    rng = np.random.default_rng(15)
+    classifier = load_classifier("digits", "cnn")
+    assert np.mean([not classifier.predict(scrawl(rng)).in_domain for _ in range(30)]) >= 0.85
+
+
 @pytest.mark.parametrize(("task", "test_set"), [("digits", "mnist_test"), ("fashion", "fashion_test")])
 @pytest.mark.parametrize("model_kind", settings.MODEL_KINDS)
 def test_at_least_98_percent_of_a_thousand_official_test_images_are_accepted(task, test_set, model_kind, request):
