@@ -135,12 +135,13 @@ def main() -> None:
     )
     entry: dict = {"before": {"families": before, **summary(before)}, "settings": {}}
     print(f"before: {summary(before)} {before}", flush=True)
-    grid = GRID if args.settings == "all" else [(calibration.HIDDEN_UNITS, calibration.WEIGHT_DECAY)]
+    shipped = (calibration.HIDDEN_UNITS, calibration.WEIGHT_DECAY_BY_MODEL.get((task.name, args.model), calibration.WEIGHT_DECAY))
+    grid = GRID if args.settings == "all" else [shipped]
     for units, decay in grid:
         figures = held_out_runs(inside, outside, validation_inputs, families, tuple(outside), units, decay, args.seed)
         entry["settings"][f"{units} units, decay {decay:g}"] = {"families": figures, **summary(figures)}
         print(f"{units} units, decay {decay:g}: {summary(figures)} {figures}", flush=True)
-    entry["shipped"] = f"{calibration.HIDDEN_UNITS} units, decay {calibration.WEIGHT_DECAY:g}"
+    entry["shipped"] = f"{shipped[0]} units, decay {shipped[1]:g}"
     entry["seconds"] = round(time.monotonic() - started)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[f"{task.name}-{args.model}"] = entry

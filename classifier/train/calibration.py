@@ -51,6 +51,10 @@ STYLED_INSIDE = 3000
 STYLED_INSIDE_BY_MODEL = {("fashion", "cnn"): 9000}
 RESCANNED_INSIDE = 6000
 HIDDEN_UNITS, STEPS, LEARNING_RATE, WEIGHT_DECAY = 64, 2000, 0.01, 1e-4
+# The digits CNN's domain network decays its weights more: with each family of outlier makers held out in turn
+# (bench/domain_sources.py, validation inputs), 1e-2 ranked the family it never saw better than 1e-4 (mean AUROC
+# 0.9661 against 0.9622, lowest 0.9508 against 0.9416). The other checks were not compared so.
+WEIGHT_DECAY_BY_MODEL = {("digits", "cnn"): 1e-2}
 ECE_BINS = 15
 
 
@@ -263,7 +267,8 @@ def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir
     inside = real_inputs(task, model_kind, classifier, training, layers, seed)
     # A small training set (a quick check, a toy task) gets fewer outliers: as many as a tenth of its images per source.
     per_source = min(OUTLIERS_PER_SOURCE, max(20, len(training.labels) // 10))
-    head = fit_head(inside, outlier_inputs(task, classifier, layers, "tuning", per_source, rng), seed)
+    decay = WEIGHT_DECAY_BY_MODEL.get((task.name, model_kind), WEIGHT_DECAY)
+    head = fit_head(inside, outlier_inputs(task, classifier, layers, "tuning", per_source, rng), seed, decay=decay)
 
     real_validation = realistic_images(task, validation.images, REALISTIC_VALIDATION, rng)[0]
     real_scores = head(classifier.head_inputs(real_validation, layers))
