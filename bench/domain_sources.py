@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from domain import auroc  # bench/domain.py, beside this file
 
 from classifier.core import datasets, tasks
 from classifier.serve.domain import summarised_layers
@@ -61,14 +62,6 @@ BEFORE = {
 }
 # The settings compared: hidden units and weight decay of the domain network.
 GRID = [(64, 1e-4), (64, 1e-2), (16, 1e-3)]
-
-
-def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
-    """The probability that a random real input scores higher than a random outlier (ties count half)."""
-    order = np.concatenate([inside, outside]).argsort(kind="stable")
-    ranks = np.empty(len(order))
-    ranks[order] = np.arange(1, len(order) + 1)
-    return float((ranks[: len(inside)].sum() - len(inside) * (len(inside) + 1) / 2) / (len(inside) * len(outside)))
 
 
 def measure(head, validation: np.ndarray, outliers: np.ndarray) -> dict:
