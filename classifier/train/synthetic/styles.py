@@ -20,12 +20,20 @@ def _frame(rng: np.random.Generator, size: int) -> tuple[float, float, float, fl
     return rng.uniform(0.05 * size, 0.95 * size - wide), rng.uniform(0.05 * size, 0.95 * size - height), wide, height
 
 
+def _one_stem(
+    rng: np.random.Generator, size: int, middle: tuple[float, float], slant: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """The stem of a 1 at a random height, place (its middle within `middle`, shares of the canvas) and slant
+    (shares of its height): its top, its foot and its height."""
+    height = rng.uniform(0.5, 0.85) * size
+    centre, top = rng.uniform(*middle) * size, rng.uniform(0.05 * size, 0.95 * size - height)
+    lean = rng.uniform(*slant) * height
+    return (centre + lean / 2, top), (centre - lean / 2, top + height), height
+
+
 def _flagged_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
     """A 1 as much of Europe writes it: a long flag from the top, down and to the left, often on a foot."""
-    height = rng.uniform(0.5, 0.85) * size
-    middle, top = rng.uniform(0.35, 0.65) * size, rng.uniform(0.05 * size, 0.95 * size - height)
-    slant = rng.uniform(-0.15, 0.2) * height
-    peak, foot = (middle + slant / 2, top), (middle - slant / 2, top + height)
+    peak, foot, height = _one_stem(rng, size, (0.35, 0.65), (-0.15, 0.2))
     flag, angle = rng.uniform(0.35, 0.6) * height, np.deg2rad(rng.uniform(20, 50))
     pen_stroke(draw, [(peak[0] - flag * np.cos(angle), peak[1] + flag * np.sin(angle)), peak, foot], width)
     if rng.random() < 0.5:
@@ -135,10 +143,7 @@ def _curled_nine(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int,
 
 def _low_flag_one(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: int, width: int) -> None:
     """A 1 with a long, low flag: a shallow stroke from far down the left up to the top of the stem."""
-    height = rng.uniform(0.5, 0.85) * size
-    middle, top = rng.uniform(0.4, 0.65) * size, rng.uniform(0.05 * size, 0.95 * size - height)
-    slant = rng.uniform(-0.1, 0.15) * height
-    peak, foot = (middle + slant / 2, top), (middle - slant / 2, top + height)
+    peak, foot, height = _one_stem(rng, size, (0.4, 0.65), (-0.1, 0.15))
     flag, angle = rng.uniform(0.55, 0.85) * height, np.deg2rad(rng.uniform(35, 60))
     pen_stroke(draw, [(peak[0] - flag * np.sin(angle) * 0.7, peak[1] + flag * np.cos(angle)), peak, foot], width)
 
