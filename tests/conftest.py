@@ -16,6 +16,7 @@ from classifier import load_classifier
 from classifier.core import datasets, settings, tasks
 from classifier.core.files import write_atomically
 from classifier.core.idx import encode_idx
+from classifier.store.networks import NetworkStore
 from classifier.train import synthetic
 
 # The handwriting style no model trains on, which "Adapt to my handwriting" is tested with, and its digit.
@@ -211,3 +212,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def finish(store: NetworkStore, network_id: str, test_accuracy: float = 0.9, status: str = "finished") -> None:
+    """What the worker does with a network: start it, then store its model."""
+    assert store.start(network_id)
+    stored = store.finish(
+        network_id,
+        status=status,
+        keras=b"keras " + network_id.encode(),
+        tflite=b"tflite " + network_id.encode(),
+        training_seconds=12.5,
+        test_accuracy=test_accuracy,
+        metrics={"accuracy": test_accuracy},
+        progress={"epoch": 2},
+    )
+    assert stored

@@ -20,24 +20,9 @@ from classifier.store.database import MIGRATIONS_DIR
 from classifier.store.migrations import HEAD_REVISION
 from classifier.store.networks import DIED, HEARTBEAT_TIMEOUT, NETWORKS, STOPPED_BEFORE_START, NetworkStore
 from harness.browser import free_port
+from tests.conftest import finish
 
 SETTINGS = NetworkSettings(task="fashion", kind="cnn", filters=(8, 16), dense=32, images=2_000, epochs=2, seed=7)
-
-
-def finish(store: NetworkStore, network_id: str, test_accuracy: float = 0.9, status: str = "finished") -> None:
-    """What the worker does with a network: start it, then store its model."""
-    assert store.start(network_id)
-    stored = store.finish(
-        network_id,
-        status=status,
-        keras=b"keras " + network_id.encode(),
-        tflite=b"tflite " + network_id.encode(),
-        training_seconds=12.5,
-        test_accuracy=test_accuracy,
-        metrics={"accuracy": test_accuracy},
-        progress={"epoch": 2},
-    )
-    assert stored
 
 
 def test_a_created_network_reads_back_queued_with_its_settings(database_url):

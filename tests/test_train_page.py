@@ -6,6 +6,7 @@ import uuid
 
 from classifier.core import networks
 from classifier.store.networks import NetworkStore
+from tests.conftest import finish
 from tests.test_app import app
 from ui.i18n import per_language
 from ui.networks import get_network_store
@@ -62,17 +63,7 @@ def test_a_started_network_waits_in_the_queue_and_the_learner_can_stop_it():
 def test_the_board_is_cleared_only_with_the_teachers_password():
     store = NetworkStore()
     network = store.create(uuid.uuid4().hex, networks.PRESETS["quick"], "on the board")
-    store.start(network.id)
-    store.finish(
-        network.id,
-        status="finished",
-        keras=b"k",
-        tflite=b"t",
-        training_seconds=1.0,
-        test_accuracy=0.5,
-        metrics={},
-        progress={"history": []},
-    )
+    finish(store, network.id)
     without = train_page()
     assert any("teacher_password" in caption.value for caption in without.caption)
     assert "Clear the board" not in [button.label for button in without.button]
