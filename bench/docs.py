@@ -396,7 +396,7 @@ def render_domain_sources(data: dict) -> str:
 
         rows = [[family, figures(before[family]), f"**{figures(shipped[family])}**"] for family in before]
         text += f"**{model}**, each family held out in turn: AUROC / share rejected "
-        text += f"(before: the sources and settings of then; now: {entry['shipped']})\n\n"
+        text += f"(before: {entry['before']['what']}; now: {entry['shipped']})\n\n"
         text += table(["family held out", "before", "now"], rows) + "\n"
         settings_rows = [
             [name, f"{row['mean_auroc']:.4f}", f"{row['min_auroc']:.4f}", percent(row["mean_rejected"])]
@@ -437,11 +437,15 @@ def met(good: bool) -> str:
     return "yes" if good else "**no**"
 
 
-def seeds_accuracy(job: dict, seeds: list[int]) -> str:
-    """A network's test accuracy with seed 0 (bold), then with each seed and their mean."""
-    each = ", ".join(percent(share, 2) for share in job["seeds_test_accuracy"])
-    listed = ", ".join(str(seed) for seed in seeds)
-    return f"**{percent(job['test_accuracy'], 2)}**; seeds {listed}: {each}, mean {percent(job['seeds_mean_test_accuracy'], 2)}"
+def seeds_accuracy(job: dict, seeds: list[int], goal: float) -> str:
+    """A network's mean test accuracy over the seeds (bold), then how many reached the goal and each seed's."""
+    shares = job["seeds_test_accuracy"]
+    each = ", ".join(percent(share, 2) for share in shares)
+    reached = sum(share >= goal for share in shares)
+    return (
+        f"mean of {len(shares)} seeds **{percent(job['seeds_mean_test_accuracy'], 2)}**, {reached} of them at least "
+        f"{percent(goal, 0)}; seeds {seeds[0]} to {seeds[-1]}: {each}"
+    )
 
 
 def learner_job_rows(data: dict) -> list[list[str]]:
@@ -464,7 +468,7 @@ def learner_job_rows(data: dict) -> list[list[str]]:
             [
                 f"{label}, {job['settings']['images']:,} images x {job['settings']['epochs']} epochs: `submit` to finished",
                 f"at most {goal:.0f} s",
-                f"{job['submit_to_finished_s']:.1f} s (test accuracy {percent(job['test_accuracy'], 2)})",
+                f"{job['submit_to_finished_s']:.1f} s (seed 0, test accuracy {percent(job['test_accuracy'], 2)})",
                 met(job["submit_to_finished_s"] <= goal),
             ]
         )
@@ -477,8 +481,8 @@ def learner_job_rows(data: dict) -> list[list[str]]:
                 [
                     label,
                     accuracy_goal,
-                    seeds_accuracy(job, data["seeds"]),
-                    met(job["test_accuracy"] >= goals["tutorial_cnn_accuracy"]),
+                    seeds_accuracy(job, data["seeds"], goals["tutorial_cnn_accuracy"]),
+                    met(job["seeds_mean_test_accuracy"] >= goals["tutorial_cnn_accuracy"]),
                 ]
             )
     rows.append(
@@ -641,9 +645,10 @@ def render_summary(results: Results) -> str:
             "learner",
         ],
         [
-            "tutorial MLP / CNN, 10,000 images x 3 epochs, on the worker (CNN's test accuracy)",
+            "tutorial MLP / CNN, 10,000 images x 3 epochs, on the worker (CNN's test accuracy, mean of "
+            f"{len(tutorials['cnn']['seeds_test_accuracy'])} seeds)",
             f"{tutorials['mlp']['submit_to_finished_s']:.1f} s / {tutorials['cnn']['submit_to_finished_s']:.1f} s "
-            f"({percent(tutorials['cnn']['test_accuracy'], 2)})",
+            f"({percent(tutorials['cnn']['seeds_mean_test_accuracy'], 2)})",
             "learner",
         ],
     ]

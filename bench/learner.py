@@ -9,8 +9,8 @@ its default settings (one thread, niceness 10), warmed by a first quick job:
   POLL_SECONDS; the page itself redraws every second), the median of 3 quick jobs;
 - the tutorials' networks on 10,000 training images for 3 epochs (seed 0): the Fashion-MNIST MLP (Dense 128,
   Adam, batch 32) and the MNIST CNN (Conv 16, pool, Conv 32, pool, Dense 128, batch 64), from `submit` to
-  finished, and their test accuracy; the CNN's also with the seeds OTHER_SEEDS, and when it misses its goal
-  with batch 64, all again with batch 32;
+  finished, and their test accuracy; the CNN's also with the seeds OTHER_SEEDS, its goal judged on the mean,
+  and when the mean misses it with batch 64, all again with batch 32;
 - the overhead of the queue and the live progress: an epoch of the CNN's job (epochs 2 and 3, from the
   `elapsed` the worker reports at each epoch's end) against an epoch of the same `model.fit` in a bare process
   with the same threads and niceness and no progress callback; the two alternate, OVERHEAD_ROUNDS times each, and
@@ -75,8 +75,10 @@ TUTORIAL_CNN = NetworkSettings(
 # The batch size to try when the CNN misses its accuracy goal with the tutorial's.
 SMALLER_BATCH = 32
 OVERHEAD_ROUNDS = 3
-# Seeds besides 0 whose CNN accuracy is reported too: the goal is near the spread between seeds.
-OTHER_SEEDS = (1, 2)
+# Seeds besides 0 the CNN trains with too (each another draw of images, first weights and order): one seed's
+# test accuracy varies by more than half a point, about as far as the goal is from the mean, so the goal is
+# judged on the mean of all ten.
+OTHER_SEEDS = tuple(range(1, 10))
 # Long enough to train through the Draw page's rounds (about a minute on one thread); resubmitted if it ends.
 LONG = NetworkSettings(task="digits", kind="mlp", hidden=(256, 256), images=50_000, epochs=5, batch_size=32)
 CLASS_SECONDS = 60.0
@@ -211,7 +213,7 @@ def tutorials_and_overhead(store: NetworkStore) -> tuple[dict, dict]:
     cnn = {"settings": json.loads(TUTORIAL_CNN.to_json()), **queued[0]}
     cnn["submit_to_finished_s"] = statistics.median(run["submit_to_finished_s"] for run in queued)
     tutorials = {"mlp": mlp, "cnn": cnn | other_seeds(store, TUTORIAL_CNN, cnn["test_accuracy"])}
-    if cnn["test_accuracy"] < GOALS["tutorial_cnn_accuracy"]:
+    if tutorials["cnn"]["seeds_mean_test_accuracy"] < GOALS["tutorial_cnn_accuracy"]:
         smaller = dataclasses.replace(TUTORIAL_CNN, batch_size=SMALLER_BATCH)
         job = {"settings": json.loads(smaller.to_json()), **run_job(store, smaller, "CNN, batch 32")}
         tutorials["cnn_batch_32"] = job | other_seeds(store, smaller, job["test_accuracy"])

@@ -61,3 +61,11 @@ def test_an_object_photo_of_another_artwork_is_a_jpeg_with_the_object_on_a_light
     photo = Image.open(io.BytesIO(outliers.object_photo(rng, outliers.HELD_OUT_OBJECTS, artwork="openmoji")))
     pixels = np.asarray(photo.convert("RGB")).astype(int)
     assert photo.format == "JPEG" and pixels[0, 0].min() > 180 and pixels.min() < 120
+
+
+def test_pen_letters_write_no_digit_like_character_and_stay_whole_on_the_canvas():
+    assert set(outliers.PEN_LETTERS) <= set(outliers.LETTERS + outliers.SYMBOLS)
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        ink = outliers.pen_letter(rng)[..., 0] > 0
+        assert ink.any() and not (ink[0].any() or ink[-1].any() or ink[:, 0].any() or ink[:, -1].any())

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from classifier.core.settings import ASSETS_DIR, CANVAS_SIZE
 from classifier.train.synthetic.clothing import as_camera_jpeg, photo_clothing
-from classifier.train.synthetic.strokes import canvas_rgb, pen_stroke
+from classifier.train.synthetic.strokes import arc, canvas_rgb, pen_stroke
 from classifier.train.synthetic.typefaces import EMOJI_FONT, drawn_character, fonts
 
 # Letters that no one can tell from a digit when drawn (O and 0, l and 1, S and 5...) are left out.
@@ -96,6 +96,98 @@ def scrawl(rng: np.random.Generator) -> np.ndarray:
 
 
 SCRAWLS = ("zigzag", "loops", "tangle", "hatching", "curve")
+
+
+def _ellipse(cx: float, cy: float, rx: float, ry: float, start: float, end: float) -> list[tuple[float, float]]:
+    return arc((cx, cy), (rx, ry), start, end, 14)
+
+
+# LETTERS and some SYMBOLS as a hand writes them, stroke by stroke, in a box 1 wide whose capitals and ascenders run from y = 0
+# to the baseline at y = 1 (lower case from 0.4; descenders to 1.4). Angles of arcs as `arc` takes them.
+_BOWL = _ellipse(0.45, 0.7, 0.45, 0.3, 0, 360)
+_HUMP = _ellipse(0.5, 0.62, 0.5, 0.22, 180, 360)
+PEN_LETTERS = {
+    "A": [[(0, 1), (0.5, 0), (1, 1)], [(0.22, 0.6), (0.78, 0.6)]],
+    "C": [_ellipse(0.5, 0.5, 0.5, 0.5, -40, -320)],
+    "E": [[(1, 0), (0, 0), (0, 1), (1, 1)], [(0, 0.5), (0.75, 0.5)]],
+    "F": [[(1, 0), (0, 0), (0, 1)], [(0, 0.5), (0.75, 0.5)]],
+    "H": [[(0, 0), (0, 1)], [(1, 0), (1, 1)], [(0, 0.5), (1, 0.5)]],
+    "J": [[(0.35, 0), (1, 0)], [(0.75, 0), (0.75, 0.7), *_ellipse(0.45, 0.7, 0.3, 0.3, 0, 180)]],
+    "K": [[(0, 0), (0, 1)], [(1, 0), (0, 0.55), (1, 1)]],
+    "L": [[(0, 0), (0, 1), (0.8, 1)]],
+    "M": [[(0, 1), (0, 0), (0.5, 0.6), (1, 0), (1, 1)]],
+    "N": [[(0, 1), (0, 0), (1, 1), (1, 0)]],
+    "P": [[(0, 1), (0, 0), (0.55, 0), *_ellipse(0.55, 0.25, 0.45, 0.25, -90, 90), (0, 0.5)]],
+    "R": [[(0, 1), (0, 0), (0.55, 0), *_ellipse(0.55, 0.25, 0.45, 0.25, -90, 90), (0, 0.5)], [(0.4, 0.5), (1, 1)]],
+    "T": [[(0, 0), (1, 0)], [(0.5, 0), (0.5, 1)]],
+    "U": [[(0, 0), (0, 0.6), *_ellipse(0.5, 0.6, 0.5, 0.4, 180, 0), (1, 0)]],
+    "V": [[(0, 0), (0.5, 1), (1, 0)]],
+    "W": [[(0, 0), (0.25, 1), (0.5, 0.3), (0.75, 1), (1, 0)]],
+    "X": [[(0, 0), (1, 1)], [(1, 0), (0, 1)]],
+    "Y": [[(0, 0), (0.5, 0.5), (1, 0)], [(0.5, 0.5), (0.5, 1)]],
+    "a": [_BOWL, [(0.9, 0.4), (0.9, 1)]],
+    "c": [_ellipse(0.5, 0.7, 0.45, 0.3, -40, -320)],
+    "d": [_BOWL, [(0.9, 0), (0.9, 1)]],
+    "e": [[(0.05, 0.7), (0.95, 0.7), *_ellipse(0.5, 0.7, 0.45, 0.3, 0, -320)]],
+    "f": [[*_ellipse(0.75, 0.2, 0.25, 0.2, -20, -180), (0.5, 1)], [(0.2, 0.45), (0.8, 0.45)]],
+    "h": [[(0, 0), (0, 1)], [(0, 0.62), *_HUMP, (1, 1)]],
+    "k": [[(0, 0), (0, 1)], [(0.8, 0.4), (0, 0.75), (0.85, 1)]],
+    "m": [
+        [(0, 0.4), (0, 1)],
+        [*_ellipse(0.25, 0.58, 0.25, 0.18, 180, 360), (0.5, 1)],
+        [*_ellipse(0.75, 0.58, 0.25, 0.18, 180, 360), (1, 1)],
+    ],
+    "n": [[(0, 0.4), (0, 1)], [(0, 0.62), *_HUMP, (1, 1)]],
+    "p": [[(0, 0.4), (0, 1.4)], _ellipse(0.5, 0.7, 0.5, 0.3, 0, 360)],
+    "r": [[(0, 0.4), (0, 1)], _ellipse(0.45, 0.62, 0.45, 0.22, 180, 310)],
+    "t": [[(0.4, 0), (0.4, 0.9), *_ellipse(0.6, 0.9, 0.2, 0.1, 180, 90)], [(0, 0.4), (0.8, 0.4)]],
+    "u": [[(0, 0.4), *_ellipse(0.45, 0.75, 0.45, 0.25, 180, 0)], [(0.9, 0.4), (0.9, 1)]],
+    "v": [[(0, 0.4), (0.5, 1), (1, 0.4)]],
+    "w": [[(0, 0.4), (0.25, 1), (0.5, 0.55), (0.75, 1), (1, 0.4)]],
+    "x": [[(0, 0.4), (1, 1)], [(1, 0.4), (0, 1)]],
+    "y": [[(0, 0.4), (0.5, 0.95)], [(1, 0.4), (0.3, 1.4)]],
+    "+": [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
+    "=": [[(0, 0.35), (1, 0.35)], [(0, 0.65), (1, 0.65)]],
+    "#": [[(0.35, 0), (0.25, 1)], [(0.75, 0), (0.65, 1)], [(0, 0.33), (1, 0.33)], [(0, 0.67), (1, 0.67)]],
+    "*": [[(0.5, 0), (0.5, 1)], [(0.07, 0.25), (0.93, 0.75)], [(0.93, 0.25), (0.07, 0.75)]],
+    "<": [[(1, 0.1), (0, 0.5), (1, 0.9)]],
+    ">": [[(0, 0.1), (1, 0.5), (0, 0.9)]],
+    "~": [[*_ellipse(0.25, 0.5, 0.25, 0.15, 180, 360), *_ellipse(0.75, 0.5, 0.25, 0.15, 180, 0)]],
+    "?": [[*_ellipse(0.5, 0.25, 0.45, 0.25, 180, 450), (0.5, 0.75)], [(0.5, 0.95), (0.5, 0.97)]],
+    "!": [[(0.5, 0), (0.5, 0.7)], [(0.5, 0.95), (0.5, 0.97)]],
+    "%": [[(1, 0), (0, 1)], _ellipse(0.2, 0.2, 0.15, 0.15, 0, 360), _ellipse(0.8, 0.8, 0.15, 0.15, 0, 360)],
+}
+
+
+def pen_letter(rng: np.random.Generator) -> np.ndarray:
+    """A letter or symbol of PEN_LETTERS written with pen strokes drawn by code, not typed in a font: its strokes
+    bent a little, as a hand does, the whole letter at random width, slant, tilt, size, place and pen width;
+    white on a black canvas. Typefaces' letters (`drawn_character`) are another source, so that the check can be
+    measured on typefaces it never saw with the pen letters learned, and the other way round."""
+    strokes = list(PEN_LETTERS.values())[rng.integers(len(PEN_LETTERS))]
+    height = rng.uniform(0.3, 0.6) * CANVAS_SIZE  # capital height: lower case is 0.6 of it, descenders go below
+    wide, slant, tilt = rng.uniform(0.5, 1.1) * height, rng.uniform(-0.35, 0.25), np.deg2rad(rng.uniform(-12, 12))
+    wobble = rng.uniform(0.02, 0.07)
+    placed = []
+    for stroke in strokes:
+        # A few offsets along each stroke, the points between moved by the mix of the nearest two: corners
+        # move on their own, an arc bends smoothly instead of shaking.
+        knots = min(len(stroke), 4)
+        offsets = rng.normal(0, wobble, (knots, 2))
+        along = np.linspace(0, knots - 1, len(stroke))
+        moved = [np.interp(along, np.arange(knots), offsets[:, axis]) for axis in (0, 1)]
+        points = np.array(stroke, dtype=float) + np.stack(moved, axis=1)
+        x, y = points[:, 0] * wide - slant * (points[:, 1] - 1) * height, points[:, 1] * height
+        placed.append(np.stack([x * np.cos(tilt) - y * np.sin(tilt), x * np.sin(tilt) + y * np.cos(tilt)], axis=1))
+    every = np.concatenate(placed)
+    low, high = every.min(axis=0), every.max(axis=0)
+    scale = min(1.0, (CANVAS_SIZE - 40) / max(high - low))
+    offset = rng.uniform(20, CANVAS_SIZE - 20 - (high - low) * scale) - low * scale
+    canvas = Image.new("L", (CANVAS_SIZE, CANVAS_SIZE))
+    pen, width = ImageDraw.Draw(canvas), int(rng.integers(8, 30))
+    for points in placed:
+        pen_stroke(pen, [tuple(map(float, point * scale + offset)) for point in points], width)
+    return canvas_rgb(canvas)
 
 
 def _star(centre: tuple[float, float], radius: float, points: int, turn: float) -> list[tuple[float, float]]:
@@ -271,6 +363,8 @@ def sources(input_kind: str, part: str, other_images: np.ndarray) -> dict[str, C
             "symbols": lambda rng: drawn_character(rng, SYMBOLS, typefaces),
             "scribbles": scribble,
             "scrawls": scrawl,
+            # Tuning only: its held-out counterpart is the typefaces' letters, which it never learns.
+            **({"pen-letters": pen_letter} if part == "tuning" else {}),
             "shapes": drawn_shape,
             "clothing": lambda rng: item_on_canvas(other(rng), rng),
             "noise": noise_picture,
