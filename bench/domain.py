@@ -1,8 +1,11 @@
 """How well each model tells real input from what it does not know, and how calibrated its confidence is.
 
-Usage: python bench/domain.py [--n 2000] [--per-source 300] [--task digits] [--models-dir DIR --output FILE]. Prints
-Markdown tables and writes bench/results/domain.json (with --task, that task's entries in it); with --models-dir, the
-models of that folder (those it has) instead of the shipped ones.
+Usage: python bench/domain.py [--n 2000] [--per-source 300] [--task digits] [--models-dir DIR --output FILE]
+[--validation]. Prints Markdown tables and writes bench/results/domain.json (with --task, that task's entries in
+it); with --models-dir, the models of that folder (those it has) instead of the shipped ones.
+
+`--validation --output FILE` chooses between checks without a test image or a held-out outlier: the in-domain
+inputs are made from the *validation* split instead, the outliers are new draws of the *tuning* part.
 
 In-domain: official *test* images made realistic (canvas-like digits, photo-like clothing) and the raw
 test images. Out of domain: the *held-out* part of classifier/train/outliers.py (other fonts, other objects
@@ -135,19 +138,22 @@ def main() -> None:
     )
     parser.add_argument("--models-dir", type=Path, help="score the models of this folder instead of the shipped ones")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--validation", action="store_true", help="validation inputs and tuning outliers, to choose")
     args = parser.parse_args()
+    if args.validation and args.output == RESULTS:
+        parser.error("--validation measures what chooses, not what is reported: give it an --output of its own")
     results = {"n": args.n, "per_source": args.per_source, "seed": args.seed}
     if args.task is not None:  # each task draws from its own generator: the others stay valid
         results = measured_alike(args.output, results)
     for task in tasks.all_tasks() if args.task is None else (tasks.get(args.task),):
         rng = np.random.default_rng(args.seed)
         training, validation = datasets.split_validation(task, datasets.load_split(task.dataset, "train"), 1)
-        test = datasets.load_split(task.dataset, "test")
+        test = validation if args.validation else datasets.load_split(task.dataset, "test")
         real_images, made_from = realistic_images(task, test.images, args.n, rng)
         inputs = {
             "real": (real_images, test.labels[made_from].astype(int)),
             "raw": (test.images / np.float32(255), test.labels.astype(int)),
-            "held_out": outlier_images(task, "held-out", args.per_source, rng),
+            "held_out": outlier_images(task, "tuning" if args.validation else "held-out", args.per_source, rng),
         }
         validation_real = realistic_images(task, validation.images, args.n, rng)[0]
         for model_kind in settings.MODEL_KINDS:

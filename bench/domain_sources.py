@@ -125,8 +125,6 @@ def main() -> None:
         entry["settings"][f"{units} units, decay {decay:g}"] = {"families": figures, **summary(figures)}
         print(f"{units} units, decay {decay:g}: {summary(figures)} {figures}", flush=True)
     entry["shipped"] = f"{shipped[0]} units, decay {shipped[1]:g}"
-    # The fits above learned every source; the shipped check may leave some out.
-    entry["left_out_when_shipped"] = list(calibration.SOURCES_LEFT_OUT_BY_MODEL.get((task.name, args.model), ()))
     entry["seconds"] = round(time.monotonic() - started)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[f"{task.name}-{args.model}"] = entry
