@@ -88,15 +88,18 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(cross_entropy, bounds=(-3.0, 3.0), method="bounded").x))
 
 
-def _fit_head(inside: np.ndarray, outside: list[np.ndarray], seed: int, units: int, decay: float) -> Head:
-    """Train a one-hidden-layer network (NumPy, Adam with a cosine-decayed rate, full batch) to output > 0 for inside
-    and < 0 for outside.
+def fit_head(
+    inside: np.ndarray, outside: dict[str, np.ndarray], seed: int, units: int = HIDDEN_UNITS, decay: float = WEIGHT_DECAY
+) -> Head:
+    """The domain network: a one-hidden-layer network (NumPy, Adam with a cosine-decayed rate, full batch) trained to
+    output > 0 for the real inputs and < 0 for the outliers of every source.
 
     The real inputs weigh half of the loss and the outliers the other half, each source of them the same share.
     """
-    inputs = np.concatenate([inside, *outside])
-    target = np.concatenate([np.ones(len(inside)), np.zeros(sum(len(part) for part in outside))]).astype(np.float32)
-    shares = [np.full(len(inside), 0.5 / len(inside))] + [np.full(len(part), 0.5 / len(outside) / len(part)) for part in outside]
+    parts = list(outside.values())
+    inputs = np.concatenate([inside, *parts])
+    target = np.concatenate([np.ones(len(inside)), np.zeros(sum(len(part) for part in parts))]).astype(np.float32)
+    shares = [np.full(len(inside), 0.5 / len(inside))] + [np.full(len(part), 0.5 / len(parts) / len(part)) for part in parts]
     weight = np.concatenate(shares).astype(np.float32)
     mean, scale = inputs.mean(axis=0), inputs.std(axis=0) + 1e-6
     standard = (inputs - mean) / scale
@@ -247,13 +250,6 @@ def outlier_inputs(
     return {
         source: classifier.head_inputs(images, layers) for source, images in outlier_images(task, part, per_source, rng).items()
     }
-
-
-def fit_head(
-    inside: np.ndarray, outside: dict[str, np.ndarray], seed: int, units: int = HIDDEN_UNITS, decay: float = WEIGHT_DECAY
-) -> Head:
-    """The domain network: real inputs against the outliers of every source, each source weighing the same."""
-    return _fit_head(inside, list(outside.values()), seed, units, decay)
 
 
 def calibrate(task: str | tasks.Task, model_kind: str, models_dir=None, data_dir=None, seed: int = 1) -> dict[str, float | str]:
